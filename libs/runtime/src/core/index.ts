@@ -1,0 +1,7 @@
+export * from './clock.js';
+export * from './configuration.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './memory-size.js';
+export * from './resource-profile.js';
+export * from './async.js';

@@ -1,0 +1,2 @@
+export * from './java-hash-code.js';
+export * from './key-group-range-assignment.js';
