@@ -4,7 +4,16 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 /** Frameworks the engine must never depend on: storage and transport are ports. */
-const FRAMEWORKS_FORBIDDEN_IN_RUNTIME = ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'pg/*', 'socket.io', 'socket.io-client', 'express'];
+const FRAMEWORKS_FORBIDDEN_IN_RUNTIME = [
+  '@nestjs/*',
+  'typeorm',
+  'typeorm/*',
+  'pg',
+  'pg/*',
+  'socket.io',
+  'socket.io-client',
+  'express',
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**'] },
@@ -13,7 +22,8 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'vitest.config.ts'] },
+        // One program over sources, tests, benchmarks and examples (tsconfig.tools.json).
+        project: './tsconfig.tools.json',
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -22,9 +32,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
+      // Typed-return generics (`connect<G>(address)`, `getAccumulatorResult<T>(name)`) are the API we want.
+      '@typescript-eslint/no-unnecessary-type-parameters': 'off',
       '@typescript-eslint/unified-signatures': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
     settings: {

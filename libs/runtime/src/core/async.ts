@@ -34,7 +34,12 @@ export function deferred<T>(): Deferred<T> {
 }
 
 /** Rejects with a TimeoutError naming `what` if `promise` has not settled after `timeoutMs`. */
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string, executor: ScheduledExecutor): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number,
+  what: string,
+  executor: ScheduledExecutor,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = executor.schedule(() => {
       reject(new TimeoutError(`${what} did not complete within ${timeoutMs} ms.`));

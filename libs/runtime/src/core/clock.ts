@@ -30,7 +30,11 @@ export const SystemScheduledExecutor: ScheduledExecutor = {
   schedule(action, delayMs) {
     const handle = setTimeout(action, Math.max(0, delayMs));
     handle.unref();
-    return { cancel: () => clearTimeout(handle) };
+    return {
+      cancel: () => {
+        clearTimeout(handle);
+      },
+    };
   },
 };
 
@@ -83,7 +87,10 @@ export class ManualClock implements Clock, ScheduledExecutor {
   private nextDue(target: number) {
     let best: (typeof this.pending)[number] | undefined;
     for (const entry of this.pending) {
-      if (entry.at <= target && (best === undefined || entry.at < best.at || (entry.at === best.at && entry.seq < best.seq))) {
+      if (
+        entry.at <= target &&
+        (best === undefined || entry.at < best.at || (entry.at === best.at && entry.seq < best.seq))
+      ) {
         best = entry;
       }
     }

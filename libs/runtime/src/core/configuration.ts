@@ -23,17 +23,29 @@ export interface ConfigOption<T> {
 type Parser<T> = (value: ConfigValue, key: string) => T;
 
 function invalid(key: string, value: ConfigValue, expected: string): IllegalArgumentError {
-  return new IllegalArgumentError(`Configuration '${key}' has the value '${String(value)}': expected ${expected}.`);
+  return new IllegalArgumentError(
+    `Configuration '${key}' has the value '${String(value)}': expected ${expected}.`,
+  );
 }
 
 const parseInteger: Parser<number> = (value, key) => {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
   if (!Number.isSafeInteger(n)) throw invalid(key, value, 'a whole number');
   return n;
 };
 
 const parseNumber: Parser<number> = (value, key) => {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
   if (!Number.isFinite(n)) throw invalid(key, value, 'a number');
   return n;
 };
@@ -47,11 +59,27 @@ const parseBoolean: Parser<boolean> = (value, key) => {
 };
 
 const DURATION_UNITS: Record<string, number> = {
-  ms: 1, milli: 1, millis: 1, millisecond: 1, milliseconds: 1,
-  s: 1000, sec: 1000, secs: 1000, second: 1000, seconds: 1000,
-  min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000, m: 60_000,
-  h: 3_600_000, hour: 3_600_000, hours: 3_600_000,
-  d: 86_400_000, day: 86_400_000, days: 86_400_000,
+  ms: 1,
+  milli: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  m: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
 };
 
 /** Durations in milliseconds: `1 s`, `10 min`, `500ms`, `1h`; a bare number is milliseconds (as Flink). */
@@ -63,18 +91,25 @@ export function parseDuration(value: ConfigValue, key = 'duration'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(String(value));
   const unit = (match?.[2] ?? '').toLowerCase();
   const multiplier = unit === '' ? 1 : DURATION_UNITS[unit];
-  if (match === null || multiplier === undefined) throw invalid(key, value, 'a duration such as 10 s or 500 ms');
+  if (match === null || multiplier === undefined)
+    throw invalid(key, value, 'a duration such as 10 s or 500 ms');
   return Math.round(Number(match[1]) * multiplier);
 }
 
 function formatDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms !== 0 && ms % size === 0) return `${ms / size} ${unit}`;
   }
   return `${ms} ms`;
 }
 
-class TypedOption<T> implements ConfigOption<T> {
+/** The ConfigOption implementation that ConfigOptions builds. */
+export class TypedOption<T> implements ConfigOption<T> {
   constructor(
     readonly key: string,
     readonly defaultValue: T,
@@ -94,7 +129,14 @@ class TypedOption<T> implements ConfigOption<T> {
 
   /** The same option with a doc comment, as shown by `/jobmanager/config` and the README. */
   withDescription(description: string): TypedOption<T> {
-    return new TypedOption(this.key, this.defaultValue, this.parser, this.formatter, description, this.fallbackKeys);
+    return new TypedOption(
+      this.key,
+      this.defaultValue,
+      this.parser,
+      this.formatter,
+      description,
+      this.fallbackKeys,
+    );
   }
 
   withFallbackKeys(...keys: string[]): TypedOption<T> {
@@ -102,7 +144,8 @@ class TypedOption<T> implements ConfigOption<T> {
   }
 }
 
-class OptionBuilder {
+/** Chooses the type of an option under construction. */
+export class OptionBuilder {
   constructor(private readonly key: string) {}
 
   private typed<T>(parser: Parser<T>, formatter: (value: T) => ConfigValue) {
@@ -130,7 +173,10 @@ class OptionBuilder {
     return this.typed(parseBoolean, (v) => v);
   }
   stringType() {
-    return this.typed((v) => String(v), (v) => v);
+    return this.typed(
+      (v) => String(v),
+      (v) => v,
+    );
   }
   /** Milliseconds. */
   durationType() {

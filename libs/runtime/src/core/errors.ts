@@ -33,7 +33,8 @@ export const SerializedError = {
   /** Captures any thrown value, keeping up to 8 levels of `cause`. */
   from(error: unknown, depth = 0): SerializedError {
     if (error instanceof Error) {
-      const cause = error.cause !== undefined && depth < 8 ? SerializedError.from(error.cause, depth + 1) : undefined;
+      const cause =
+        error.cause !== undefined && depth < 8 ? SerializedError.from(error.cause, depth + 1) : undefined;
       return {
         name: error.name,
         message: error.message,
@@ -65,7 +66,9 @@ export const SerializedError = {
 
 function safeStringify(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value);
+    // JSON.stringify returns undefined for functions and undefined, whatever its declared type says.
+    const text = JSON.stringify(value) as unknown;
+    return typeof text === 'string' ? text : String(value);
   } catch {
     return String(value);
   }

@@ -19,7 +19,9 @@ function randomHexId(): string {
 function parseHexId<T extends string>(kind: string, value: string): T {
   const normalized = value.toLowerCase();
   if (!HEX_ID.test(normalized)) {
-    throw new IllegalArgumentError(`Cannot parse ${kind} from '${value}': expected 32 hexadecimal characters.`);
+    throw new IllegalArgumentError(
+      `Cannot parse ${kind} from '${value}': expected 32 hexadecimal characters.`,
+    );
   }
   return normalized as T;
 }
@@ -50,7 +52,8 @@ export const IntermediateDataSetID: HexIdFactory<IntermediateDataSetID> =
   hexIdFactory<IntermediateDataSetID>('IntermediateDataSetID');
 
 export type ExecutionGraphID = Brand<string, 'ExecutionGraphID'>;
-export const ExecutionGraphID: HexIdFactory<ExecutionGraphID> = hexIdFactory<ExecutionGraphID>('ExecutionGraphID');
+export const ExecutionGraphID: HexIdFactory<ExecutionGraphID> =
+  hexIdFactory<ExecutionGraphID>('ExecutionGraphID');
 
 export type AllocationID = Brand<string, 'AllocationID'>;
 export const AllocationID: HexIdFactory<AllocationID> = hexIdFactory<AllocationID>('AllocationID');
@@ -64,7 +67,8 @@ export const JobMasterId: HexIdFactory<JobMasterId> = hexIdFactory<JobMasterId>(
 
 /** Fencing token of a ResourceManager leader. */
 export type ResourceManagerId = Brand<string, 'ResourceManagerId'>;
-export const ResourceManagerId: HexIdFactory<ResourceManagerId> = hexIdFactory<ResourceManagerId>('ResourceManagerId');
+export const ResourceManagerId: HexIdFactory<ResourceManagerId> =
+  hexIdFactory<ResourceManagerId>('ResourceManagerId');
 
 export type TriggerId = Brand<string, 'TriggerId'>;
 export const TriggerId: HexIdFactory<TriggerId> = hexIdFactory<TriggerId>('TriggerId');

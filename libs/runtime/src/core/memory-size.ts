@@ -38,7 +38,9 @@ export class MemorySize {
     const unit = (match[2] ?? '').toLowerCase();
     const multiplier = unit === '' ? 1 : UNITS.find(([names]) => names.includes(unit))?.[1];
     if (multiplier === undefined) {
-      throw new IllegalArgumentError(`'${text}' has an unknown memory unit '${unit}' (use b, kb, mb, gb or tb).`);
+      throw new IllegalArgumentError(
+        `'${text}' has an unknown memory unit '${unit}' (use b, kb, mb, gb or tb).`,
+      );
     }
     return MemorySize.ofBytes(Math.round(amount * multiplier));
   }
@@ -86,7 +88,8 @@ export class MemorySize {
   toString(): string {
     for (let i = UNITS.length - 1; i > 0; i--) {
       const [names, multiplier] = UNITS[i] ?? [[], 1];
-      if (this.bytes !== 0 && this.bytes % multiplier === 0) return `${this.bytes / multiplier} ${names[1] ?? ''}`;
+      if (this.bytes !== 0 && this.bytes % multiplier === 0)
+        return `${this.bytes / multiplier} ${names[1] ?? ''}`;
     }
     return `${this.bytes} bytes`;
   }

@@ -18,7 +18,14 @@ export interface ResourceProfileJson {
  * nothing. Immutable.
  */
 export class ResourceProfile {
-  static readonly ZERO = new ResourceProfile(0, MemorySize.ZERO, MemorySize.ZERO, MemorySize.ZERO, MemorySize.ZERO, false);
+  static readonly ZERO = new ResourceProfile(
+    0,
+    MemorySize.ZERO,
+    MemorySize.ZERO,
+    MemorySize.ZERO,
+    MemorySize.ZERO,
+    false,
+  );
   static readonly ANY = new ResourceProfile(
     Number.MAX_SAFE_INTEGER,
     MemorySize.MAX_VALUE,
@@ -49,7 +56,14 @@ export class ResourceProfile {
     if (!Number.isFinite(cpuCores) || cpuCores < 0) {
       throw new IllegalArgumentError(`CPU cores must be a number >= 0, got ${cpuCores}.`);
     }
-    return new ResourceProfile(cpuCores, taskHeapMemory, taskOffHeapMemory, managedMemory, networkMemory, false);
+    return new ResourceProfile(
+      cpuCores,
+      taskHeapMemory,
+      taskOffHeapMemory,
+      managedMemory,
+      networkMemory,
+      false,
+    );
   }
 
   static fromJson(json: ResourceProfileJson): ResourceProfile {
@@ -131,7 +145,8 @@ export class ResourceProfile {
 
   /** This profile split evenly into `parts` (the slots of a TaskExecutor). */
   divide(parts: number): ResourceProfile {
-    if (!Number.isInteger(parts) || parts < 1) throw new IllegalArgumentError(`Cannot divide into ${parts} parts.`);
+    if (!Number.isInteger(parts) || parts < 1)
+      throw new IllegalArgumentError(`Cannot divide into ${parts} parts.`);
     if (this.unknown) return ResourceProfile.ANY;
     return new ResourceProfile(
       this.cpuCores / parts,
@@ -156,7 +171,14 @@ export class ResourceProfile {
 
   toJson(): ResourceProfileJson {
     if (this.unknown) {
-      return { cpuCores: 0, taskHeapMemory: 0, taskOffHeapMemory: 0, managedMemory: 0, networkMemory: 0, unknown: true };
+      return {
+        cpuCores: 0,
+        taskHeapMemory: 0,
+        taskOffHeapMemory: 0,
+        managedMemory: 0,
+        networkMemory: 0,
+        unknown: true,
+      };
     }
     return {
       cpuCores: this.cpuCores,

@@ -7,7 +7,8 @@ export const CheckpointRetentionPolicy = {
   RETAIN_ON_CANCELLATION: 'RETAIN_ON_CANCELLATION',
   RETAIN_ON_FAILURE: 'RETAIN_ON_FAILURE',
 } as const;
-export type CheckpointRetentionPolicy = (typeof CheckpointRetentionPolicy)[keyof typeof CheckpointRetentionPolicy];
+export type CheckpointRetentionPolicy =
+  (typeof CheckpointRetentionPolicy)[keyof typeof CheckpointRetentionPolicy];
 
 /** A periodic interval of this value means periodic checkpoints are disabled (Flink's Long.MAX_VALUE). */
 export const CHECKPOINTING_DISABLED_INTERVAL = Number.MAX_SAFE_INTEGER;
@@ -97,7 +98,8 @@ export class CheckpointCoordinatorConfigurationBuilder {
   private checkpointTimeout = 600_000;
   private minPauseBetweenCheckpoints = 0;
   private maxConcurrentCheckpoints = 1;
-  private checkpointRetentionPolicy: CheckpointRetentionPolicy = CheckpointRetentionPolicy.NEVER_RETAIN_AFTER_TERMINATION;
+  private checkpointRetentionPolicy: CheckpointRetentionPolicy =
+    CheckpointRetentionPolicy.NEVER_RETAIN_AFTER_TERMINATION;
   private exactlyOnce = true;
   private unalignedCheckpointsEnabled = false;
   private tolerableCheckpointFailureNumber = 0;
@@ -138,20 +140,30 @@ export class CheckpointCoordinatorConfigurationBuilder {
   /** Validates as Flink does and builds; throws naming the first bad value. */
   build(): CheckpointCoordinatorConfiguration {
     if (!(this.checkpointInterval >= MINIMAL_CHECKPOINT_TIME)) {
-      throw new IllegalArgumentError(`The checkpoint interval must be at least ${MINIMAL_CHECKPOINT_TIME} ms.`);
+      throw new IllegalArgumentError(
+        `The checkpoint interval must be at least ${MINIMAL_CHECKPOINT_TIME} ms.`,
+      );
     }
     if (!(this.checkpointTimeout >= MINIMAL_CHECKPOINT_TIME)) {
-      throw new IllegalArgumentError(`The checkpoint timeout must be at least ${MINIMAL_CHECKPOINT_TIME} ms.`);
+      throw new IllegalArgumentError(
+        `The checkpoint timeout must be at least ${MINIMAL_CHECKPOINT_TIME} ms.`,
+      );
     }
-    if (!(this.minPauseBetweenCheckpoints >= 0)) throw new IllegalArgumentError('The min pause must be >= 0 ms.');
+    if (!(this.minPauseBetweenCheckpoints >= 0))
+      throw new IllegalArgumentError('The min pause must be >= 0 ms.');
     if (!Number.isInteger(this.maxConcurrentCheckpoints) || this.maxConcurrentCheckpoints < 1) {
       throw new IllegalArgumentError('The max number of concurrent checkpoints must be at least 1.');
     }
-    if (!Number.isInteger(this.tolerableCheckpointFailureNumber) || this.tolerableCheckpointFailureNumber < 0) {
+    if (
+      !Number.isInteger(this.tolerableCheckpointFailureNumber) ||
+      this.tolerableCheckpointFailureNumber < 0
+    ) {
       throw new IllegalArgumentError('The tolerable checkpoint failure number must be >= 0.');
     }
     if (!Object.values(CheckpointRetentionPolicy).includes(this.checkpointRetentionPolicy)) {
-      throw new IllegalArgumentError(`Unknown checkpoint retention policy '${String(this.checkpointRetentionPolicy)}'.`);
+      throw new IllegalArgumentError(
+        `Unknown checkpoint retention policy '${this.checkpointRetentionPolicy}'.`,
+      );
     }
     return CheckpointCoordinatorConfiguration.of({
       checkpointInterval: this.checkpointInterval,

@@ -3,7 +3,13 @@ import type { ConfigValue } from '../core/configuration.js';
 import { IntermediateDataSetID, JobID, JobVertexID } from '../core/ids.js';
 import { JobCheckpointingSettings } from './checkpointing-settings.js';
 import type { JobCheckpointingSettingsJson } from './checkpointing-settings.js';
-import { DistributionPattern, JobType, MAX_PARALLELISM_DEFAULT, PARALLELISM_DEFAULT, ResultPartitionType } from './enums.js';
+import {
+  DistributionPattern,
+  JobType,
+  MAX_PARALLELISM_DEFAULT,
+  PARALLELISM_DEFAULT,
+  ResultPartitionType,
+} from './enums.js';
 import { JobGraph } from './job-graph.js';
 import { InvalidJobGraphError } from './job-graph-validator.js';
 import { DEFAULT_SLOT_SHARING_GROUP, JobVertex, defaultPartitioner } from './job-vertex.js';
@@ -110,7 +116,8 @@ export function jobGraphFromJson(input: unknown): JobGraph {
     fail('jid', 'must be 32 hexadecimal characters.');
   }
   const type = input.type;
-  if (type !== undefined && !Object.values(JobType).includes(type as JobType)) fail('type', 'must be BATCH or STREAMING.');
+  if (type !== undefined && !Object.values(JobType).includes(type as JobType))
+    fail('type', 'must be BATCH or STREAMING.');
   const configuration = readConfiguration(input.configuration, 'configuration', fail);
   if (!Array.isArray(input.vertices)) {
     fail('vertices', 'must be an array of vertices.');
@@ -118,8 +125,12 @@ export function jobGraphFromJson(input: unknown): JobGraph {
   }
   const vertexJsons: unknown[] = input.vertices;
 
-  const jobGraph = new JobGraph(typeof jid === 'string' && HEX32.test(jid) ? JobID.fromHexString(jid) : undefined, String(name));
-  if (type !== undefined && Object.values(JobType).includes(type as JobType)) jobGraph.setJobType(type as JobType);
+  const jobGraph = new JobGraph(
+    typeof jid === 'string' && HEX32.test(jid) ? JobID.fromHexString(jid) : undefined,
+    String(name),
+  );
+  if (type !== undefined && Object.values(JobType).includes(type as JobType))
+    jobGraph.setJobType(type as JobType);
   if (configuration !== undefined) jobGraph.setJobConfiguration(configuration);
 
   // First pass: the vertices and the data sets they declare.
@@ -129,16 +140,27 @@ export function jobGraphFromJson(input: unknown): JobGraph {
   vertexJsons.forEach((raw, index) => {
     const path = `vertices[${index}]`;
     vertices.push(undefined);
-    if (!isRecord(raw)) return fail(path, 'must be an object.');
-    if (typeof raw.name !== 'string' || raw.name.length === 0) fail(`${path}.name`, 'must be a non-empty string.');
+    if (!isRecord(raw)) {
+      fail(path, 'must be an object.');
+      return;
+    }
+    if (typeof raw.name !== 'string' || raw.name.length === 0)
+      fail(`${path}.name`, 'must be a non-empty string.');
     if (raw.id !== undefined && (typeof raw.id !== 'string' || !HEX32.test(raw.id))) {
-      return fail(`${path}.id`, 'must be 32 hexadecimal characters.');
+      fail(`${path}.id`, 'must be 32 hexadecimal characters.');
+      return;
     }
     const id = typeof raw.id === 'string' ? JobVertexID.fromHexString(raw.id) : JobVertexID.generate();
-    if (jobGraph.findVertexByID(id) !== undefined) return fail(`${path}.id`, `duplicates the vertex ID ${id}.`);
+    if (jobGraph.findVertexByID(id) !== undefined) {
+      fail(`${path}.id`, `duplicates the vertex ID ${id}.`);
+      return;
+    }
     const vertex = new JobVertex(String(raw.name), id);
     if (raw.parallelism !== undefined) {
-      if (!Number.isInteger(raw.parallelism) || ((raw.parallelism as number) < 1 && raw.parallelism !== PARALLELISM_DEFAULT)) {
+      if (
+        !Number.isInteger(raw.parallelism) ||
+        ((raw.parallelism as number) < 1 && raw.parallelism !== PARALLELISM_DEFAULT)
+      ) {
         fail(`${path}.parallelism`, `must be a whole number >= 1, got ${JSON.stringify(raw.parallelism)}.`);
       } else vertex.setParallelism(raw.parallelism as number);
     }
@@ -165,10 +187,19 @@ export function jobGraphFromJson(input: unknown): JobGraph {
         (raw.producedDataSets as unknown[]).forEach((ds, dsIndex) => {
           const dsPath = `${path}.producedDataSets[${dsIndex}]`;
           if (!isRecord(ds) || typeof ds.id !== 'string' || !HEX32.test(ds.id)) {
-            return fail(`${dsPath}.id`, 'must be 32 hexadecimal characters.');
+            fail(`${dsPath}.id`, 'must be 32 hexadecimal characters.');
+            return;
           }
-          if (dataSets.has(ds.id.toLowerCase())) return fail(`${dsPath}.id`, `duplicates the data set ID ${ds.id}.`);
-          const resultType = readEnum(ds.resultPartitionType, ResultPartitionType, `${dsPath}.resultPartitionType`, fail);
+          if (dataSets.has(ds.id.toLowerCase())) {
+            fail(`${dsPath}.id`, `duplicates the data set ID ${ds.id}.`);
+            return;
+          }
+          const resultType = readEnum(
+            ds.resultPartitionType,
+            ResultPartitionType,
+            `${dsPath}.resultPartitionType`,
+            fail,
+          );
           if (resultType === undefined) return;
           const dataSetId = IntermediateDataSetID.fromHexString(ds.id);
           dataSets.set(dataSetId, vertex.createAndAddResultDataSet(dataSetId, resultType));
@@ -187,15 +218,31 @@ export function jobGraphFromJson(input: unknown): JobGraph {
     const vertex = vertices[index];
     if (vertex === undefined || !isRecord(raw) || raw.inputs === undefined) return;
     const path = `vertices[${index}].inputs`;
-    if (!Array.isArray(raw.inputs)) return fail(path, 'must be an array.');
+    if (!Array.isArray(raw.inputs)) {
+      fail(path, 'must be an array.');
+      return;
+    }
     (raw.inputs as unknown[]).forEach((edge, edgeIndex) => {
       const edgePath = `${path}[${edgeIndex}]`;
-      if (!isRecord(edge)) return fail(edgePath, 'must be an object.');
-      const source = typeof edge.source === 'string' ? resolveSource(edge.source, jobGraph, byName) : undefined;
-      if (source === undefined) {
-        return fail(`${edgePath}.source`, `must name a vertex of this graph by id or unique name, got ${JSON.stringify(edge.source)}.`);
+      if (!isRecord(edge)) {
+        fail(edgePath, 'must be an object.');
+        return;
       }
-      const pattern = readEnum(edge.distributionPattern, DistributionPattern, `${edgePath}.distributionPattern`, fail);
+      const source =
+        typeof edge.source === 'string' ? resolveSource(edge.source, jobGraph, byName) : undefined;
+      if (source === undefined) {
+        fail(
+          `${edgePath}.source`,
+          `must name a vertex of this graph by id or unique name, got ${JSON.stringify(edge.source)}.`,
+        );
+        return;
+      }
+      const pattern = readEnum(
+        edge.distributionPattern,
+        DistributionPattern,
+        `${edgePath}.distributionPattern`,
+        fail,
+      );
       const resultType =
         edge.resultPartitionType === undefined
           ? ResultPartitionType.PIPELINED
@@ -207,22 +254,37 @@ export function jobGraphFromJson(input: unknown): JobGraph {
             : undefined
           : readPartitioner(edge.partitioner, `${edgePath}.partitioner`, fail);
       if (pattern === undefined || resultType === undefined || partitioner === undefined) return;
-      if (edge.dataSetId !== undefined && (typeof edge.dataSetId !== 'string' || !HEX32.test(edge.dataSetId))) {
-        return fail(`${edgePath}.dataSetId`, 'must be 32 hexadecimal characters.');
+      if (
+        edge.dataSetId !== undefined &&
+        (typeof edge.dataSetId !== 'string' || !HEX32.test(edge.dataSetId))
+      ) {
+        fail(`${edgePath}.dataSetId`, 'must be 32 hexadecimal characters.');
+        return;
       }
-      const declared = typeof edge.dataSetId === 'string' ? dataSets.get(edge.dataSetId.toLowerCase()) : undefined;
+      const declared =
+        typeof edge.dataSetId === 'string' ? dataSets.get(edge.dataSetId.toLowerCase()) : undefined;
       if (declared !== undefined) {
         if (declared.getProducer() !== source) {
-          return fail(`${edgePath}.dataSetId`, `belongs to '${declared.getProducer().getName()}', not to the source.`);
+          fail(
+            `${edgePath}.dataSetId`,
+            `belongs to '${declared.getProducer().getName()}', not to the source.`,
+          );
+          return;
         }
         if (declared.getResultType() !== resultType && edge.resultPartitionType !== undefined) {
-          return fail(`${edgePath}.resultPartitionType`, `differs from the data set's ${declared.getResultType()}.`);
+          fail(`${edgePath}.resultPartitionType`, `differs from the data set's ${declared.getResultType()}.`);
+          return;
         }
-        if (declared.getConsumers().length > 0) return fail(`${edgePath}.dataSetId`, 'is already consumed by another input.');
+        if (declared.getConsumers().length > 0) {
+          fail(`${edgePath}.dataSetId`, 'is already consumed by another input.');
+          return;
+        }
         vertex.connectDataSetAsInput(declared, pattern, partitioner);
       } else {
         const dataSetId =
-          typeof edge.dataSetId === 'string' ? IntermediateDataSetID.fromHexString(edge.dataSetId) : IntermediateDataSetID.generate();
+          typeof edge.dataSetId === 'string'
+            ? IntermediateDataSetID.fromHexString(edge.dataSetId)
+            : IntermediateDataSetID.generate();
         const created = vertex.connectNewDataSetAsInput(source, pattern, resultType, partitioner, dataSetId);
         dataSets.set(dataSetId, created.getSource());
       }
@@ -231,7 +293,9 @@ export function jobGraphFromJson(input: unknown): JobGraph {
 
   if (input.checkpointing !== undefined && input.checkpointing !== null) {
     try {
-      jobGraph.setSnapshotSettings(JobCheckpointingSettings.fromJson(input.checkpointing as JobCheckpointingSettingsJson));
+      jobGraph.setSnapshotSettings(
+        JobCheckpointingSettings.fromJson(input.checkpointing as JobCheckpointingSettingsJson),
+      );
     } catch (error) {
       fail('checkpointing', (error as Error).message);
     }
@@ -240,7 +304,11 @@ export function jobGraphFromJson(input: unknown): JobGraph {
   return jobGraph;
 }
 
-function resolveSource(reference: string, jobGraph: JobGraph, byName: Map<string, JobVertex[]>): JobVertex | undefined {
+function resolveSource(
+  reference: string,
+  jobGraph: JobGraph,
+  byName: Map<string, JobVertex[]>,
+): JobVertex | undefined {
   if (HEX32.test(reference)) {
     const byId = jobGraph.findVertexByID(JobVertexID.fromHexString(reference));
     if (byId !== undefined) return byId;
@@ -261,18 +329,28 @@ function readEnum<T extends string>(
   return undefined;
 }
 
-function readPartitioner(value: unknown, path: string, fail: (path: string, message: string) => void): PartitionerSpec | undefined {
+function readPartitioner(
+  value: unknown,
+  path: string,
+  fail: (path: string, message: string) => void,
+): PartitionerSpec | undefined {
   if (!isRecord(value) || !PARTITIONER_TYPES.includes(value.type as PartitionerSpec['type'])) {
     fail(`${path}.type`, `must be one of ${PARTITIONER_TYPES.join(', ')}.`);
     return undefined;
   }
   if (value.type === 'hash') {
     const keyField = value.keyField;
-    if (keyField !== undefined && typeof keyField !== 'string' && !(Number.isInteger(keyField) && (keyField as number) >= 0)) {
+    if (
+      keyField !== undefined &&
+      typeof keyField !== 'string' &&
+      !(Number.isInteger(keyField) && (keyField as number) >= 0)
+    ) {
       fail(`${path}.keyField`, 'must be a field name or an index >= 0.');
       return undefined;
     }
-    return keyField === undefined ? { type: 'hash' } : { type: 'hash', keyField: keyField as string | number };
+    return keyField === undefined
+      ? { type: 'hash' }
+      : { type: 'hash', keyField: keyField as string | number };
   }
   return { type: value.type as Exclude<PartitionerSpec['type'], 'hash'> };
 }
@@ -289,7 +367,8 @@ function readConfiguration(
   }
   const configuration = new Configuration();
   for (const [key, entry] of Object.entries(value)) {
-    if (typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean') configuration.setValue(key, entry);
+    if (typeof entry === 'string' || typeof entry === 'number' || typeof entry === 'boolean')
+      configuration.setValue(key, entry);
     else fail(`${path}.${key}`, 'must be a string, number or boolean.');
   }
   return configuration;

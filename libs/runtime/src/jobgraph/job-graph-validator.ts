@@ -32,11 +32,14 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
 
   for (const vertex of vertices) {
     const name = `Vertex '${vertex.getName()}'`;
-    const parallelism = vertex.getParallelism() === PARALLELISM_DEFAULT ? defaultParallelism : vertex.getParallelism();
+    const parallelism =
+      vertex.getParallelism() === PARALLELISM_DEFAULT ? defaultParallelism : vertex.getParallelism();
     const maxParallelism = vertex.getMaxParallelism();
     if (parallelism < 1) problems.push(`${name} has parallelism ${parallelism}; it must be at least 1.`);
     if (parallelism > UPPER_BOUND_MAX_PARALLELISM) {
-      problems.push(`${name} has parallelism ${parallelism}, above the upper bound ${UPPER_BOUND_MAX_PARALLELISM}.`);
+      problems.push(
+        `${name} has parallelism ${parallelism}, above the upper bound ${UPPER_BOUND_MAX_PARALLELISM}.`,
+      );
     }
     if (maxParallelism !== MAX_PARALLELISM_DEFAULT && parallelism > maxParallelism) {
       problems.push(`${name} has parallelism ${parallelism}, above its max parallelism ${maxParallelism}.`);
@@ -50,7 +53,9 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
     for (const edge of vertex.getInputs()) {
       const producer = edge.getSource().getProducer();
       if (jobGraph.findVertexByID(producer.getID()) !== producer) {
-        problems.push(`${name} consumes from '${producer.getName()}' (${producer.getID()}), which is not in the job graph.`);
+        problems.push(
+          `${name} consumes from '${producer.getName()}' (${producer.getID()}), which is not in the job graph.`,
+        );
       }
       if (!partitionerFitsPattern(edge.getPartitioner(), edge.getDistributionPattern())) {
         problems.push(
@@ -65,7 +70,9 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
       for (const edge of dataSet.getConsumers()) {
         const target = edge.getTarget();
         if (jobGraph.findVertexByID(target.getID()) !== target) {
-          problems.push(`${name} produces for '${target.getName()}' (${target.getID()}), which is not in the job graph.`);
+          problems.push(
+            `${name} produces for '${target.getName()}' (${target.getID()}), which is not in the job graph.`,
+          );
         }
       }
     }
@@ -78,7 +85,9 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
     if (cls === undefined || invokable === undefined) continue;
     const other = invokableClasses.get(invokable);
     if (other !== undefined && other !== cls) {
-      problems.push(`Two different invokable classes are named '${invokable}'; give one a static invokableName.`);
+      problems.push(
+        `Two different invokable classes are named '${invokable}'; give one a static invokableName.`,
+      );
     }
     invokableClasses.set(invokable, cls);
   }

@@ -117,7 +117,9 @@ export class JobGraph {
       }
     }
     if (sorted.length !== this.vertices.size) {
-      const inCycle = [...this.vertices.values()].filter((v) => !sorted.includes(v)).map((v) => `'${v.getName()}'`);
+      const inCycle = [...this.vertices.values()]
+        .filter((v) => !sorted.includes(v))
+        .map((v) => `'${v.getName()}'`);
       throw new IllegalArgumentError(`The job graph has a cycle through the vertices ${inCycle.join(', ')}.`);
     }
     return sorted;

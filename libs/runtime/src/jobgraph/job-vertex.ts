@@ -116,7 +116,9 @@ export class JobVertex {
   /** @param parallelism >= 1, or PARALLELISM_DEFAULT (-1) for the job's `parallelism.default`. */
   setParallelism(parallelism: number): void {
     if (!Number.isInteger(parallelism) || (parallelism < 1 && parallelism !== PARALLELISM_DEFAULT)) {
-      throw new IllegalArgumentError(`The parallelism of '${this.name}' must be at least 1, got ${parallelism}.`);
+      throw new IllegalArgumentError(
+        `The parallelism of '${this.name}' must be at least 1, got ${parallelism}.`,
+      );
     }
     this.parallelism = parallelism;
   }
@@ -128,7 +130,8 @@ export class JobVertex {
   setMaxParallelism(maxParallelism: number): void {
     if (
       !Number.isInteger(maxParallelism) ||
-      (maxParallelism !== MAX_PARALLELISM_DEFAULT && (maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM))
+      (maxParallelism !== MAX_PARALLELISM_DEFAULT &&
+        (maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM))
     ) {
       throw new IllegalArgumentError(
         `The max parallelism of '${this.name}' must be between 1 and ${UPPER_BOUND_MAX_PARALLELISM}, got ${maxParallelism}.`,
@@ -216,7 +219,10 @@ export class JobVertex {
     return edge;
   }
 
-  createAndAddResultDataSet(id: IntermediateDataSetID, partitionType: ResultPartitionType): IntermediateDataSet {
+  createAndAddResultDataSet(
+    id: IntermediateDataSetID,
+    partitionType: ResultPartitionType,
+  ): IntermediateDataSet {
     const dataSet = new IntermediateDataSet(id, this, partitionType);
     this.results.push(dataSet);
     return dataSet;

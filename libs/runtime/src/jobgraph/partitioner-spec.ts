@@ -17,7 +17,13 @@ export type PartitionerSpec =
 
 export type PartitionerType = PartitionerSpec['type'];
 
-export const PARTITIONER_TYPES: readonly PartitionerType[] = ['forward', 'rescale', 'rebalance', 'broadcast', 'hash'];
+export const PARTITIONER_TYPES: readonly PartitionerType[] = [
+  'forward',
+  'rescale',
+  'rebalance',
+  'broadcast',
+  'hash',
+];
 
 /** Flink's ship strategy names, shown in plans and the dashboard. */
 export function shipStrategyName(spec: PartitionerSpec): string {
@@ -26,5 +32,7 @@ export function shipStrategyName(spec: PartitionerSpec): string {
 
 /** Which partitioners fit a distribution pattern. */
 export function partitionerFitsPattern(spec: PartitionerSpec, pattern: 'ALL_TO_ALL' | 'POINTWISE'): boolean {
-  return pattern === 'POINTWISE' ? spec.type === 'forward' || spec.type === 'rescale' : spec.type !== 'forward' && spec.type !== 'rescale';
+  return pattern === 'POINTWISE'
+    ? spec.type === 'forward' || spec.type === 'rescale'
+    : spec.type !== 'forward' && spec.type !== 'rescale';
 }

@@ -76,10 +76,16 @@ export const KeyGroupRangeAssignment = {
   },
 
   /** The key groups of subtask `operatorIndex`: [⌈i·m/p⌉, ⌊((i+1)·m − 1)/p⌋]. */
-  computeKeyGroupRangeForOperatorIndex(maxParallelism: number, parallelism: number, operatorIndex: number): KeyGroupRange {
+  computeKeyGroupRangeForOperatorIndex(
+    maxParallelism: number,
+    parallelism: number,
+    operatorIndex: number,
+  ): KeyGroupRange {
     checkParallelism(parallelism);
     if (parallelism > maxParallelism) {
-      throw new IllegalArgumentError(`Parallelism ${parallelism} is above the max parallelism ${maxParallelism}.`);
+      throw new IllegalArgumentError(
+        `Parallelism ${parallelism} is above the max parallelism ${maxParallelism}.`,
+      );
     }
     return {
       startKeyGroup: Math.floor((operatorIndex * maxParallelism + parallelism - 1) / parallelism),
@@ -93,6 +99,8 @@ function checkParallelism(parallelism: number): void {
     throw new IllegalArgumentError(`Parallelism must be a whole number >= 1, got ${parallelism}.`);
   }
   if (parallelism > UPPER_BOUND_MAX_PARALLELISM) {
-    throw new IllegalArgumentError(`Parallelism ${parallelism} is above the upper bound ${UPPER_BOUND_MAX_PARALLELISM}.`);
+    throw new IllegalArgumentError(
+      `Parallelism ${parallelism} is above the upper bound ${UPPER_BOUND_MAX_PARALLELISM}.`,
+    );
   }
 }
