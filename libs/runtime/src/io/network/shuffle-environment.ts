@@ -1,4 +1,10 @@
-import type { ExecutionAttemptID, IntermediateDataSetID, IntermediateResultPartitionID, JobID, ResultPartitionID } from '../../core/ids.js';
+import type {
+  ExecutionAttemptID,
+  IntermediateDataSetID,
+  IntermediateResultPartitionID,
+  JobID,
+  ResultPartitionID,
+} from '../../core/ids.js';
 import type { TaskIOMetrics } from '../../execution/environment.js';
 import type { ResultPartitionType } from '../../jobgraph/enums.js';
 import type { PartitionerSpec } from '../../jobgraph/partitioner-spec.js';
@@ -39,7 +45,7 @@ export interface ShuffleIOOwnerContext {
 /** A partition a task produces, with the writer that fills it. */
 export interface TaskResultPartition {
   readonly partitionId: ResultPartitionID;
-  readonly writer: RecordWriter<unknown>;
+  readonly writer: RecordWriter;
   /**
    * Flushes the writer and ends every subpartition with EndOfPartition. A finished BLOCKING
    * partition stays readable (by any number of readers, from the start) until released.
@@ -58,7 +64,10 @@ export interface ShuffleEnvironment {
     owner: ShuffleIOOwnerContext,
     descriptors: readonly ResultPartitionDeploymentDescriptor[],
   ): TaskResultPartition[];
-  createInputGates(owner: ShuffleIOOwnerContext, descriptors: readonly InputGateDeploymentDescriptor[]): InputGate[];
+  createInputGates(
+    owner: ShuffleIOOwnerContext,
+    descriptors: readonly InputGateDeploymentDescriptor[],
+  ): InputGate[];
   /** Releases these partitions (for example BLOCKING results of a finished job). */
   releasePartitions(partitionIds: readonly ResultPartitionID[]): void;
   /** Releases every partition a job's tasks produced here. */
