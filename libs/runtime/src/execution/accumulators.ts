@@ -153,7 +153,7 @@ export class AccumulatorRegistry {
     if (this.accumulators.has(name)) {
       throw new IllegalStateError(`An accumulator named '${name}' already exists in this task.`);
     }
-    this.accumulators.set(name, accumulator as Accumulator<unknown, unknown>);
+    this.accumulators.set(name, accumulator);
     return accumulator;
   }
 
@@ -166,7 +166,7 @@ export class AccumulatorRegistry {
     const existing = this.accumulators.get(name);
     if (existing !== undefined) return existing as unknown as A;
     const created = create();
-    this.accumulators.set(name, created as unknown as Accumulator<unknown, unknown>);
+    this.accumulators.set(name, created);
     return created;
   }
 
@@ -178,9 +178,15 @@ export class AccumulatorRegistry {
 }
 
 /** Merges two reports of the same accumulator; they must be of the same type. */
-export function mergeSerializedAccumulators(name: string, a: SerializedAccumulator, b: SerializedAccumulator): SerializedAccumulator {
+export function mergeSerializedAccumulators(
+  name: string,
+  a: SerializedAccumulator,
+  b: SerializedAccumulator,
+): SerializedAccumulator {
   if (a.type !== b.type) {
-    throw new IllegalArgumentError(`Accumulator '${name}' is a ${a.type} in one task and a ${b.type} in another.`);
+    throw new IllegalArgumentError(
+      `Accumulator '${name}' is a ${a.type} in one task and a ${b.type} in another.`,
+    );
   }
   switch (a.type) {
     case 'IntCounter':
@@ -192,7 +198,10 @@ export function mergeSerializedAccumulators(name: string, a: SerializedAccumulat
       const other = b.value as number | null;
       if (a.value === null) return { type: a.type, value: other };
       if (other === null) return a;
-      return { type: a.type, value: a.type === 'IntMaximum' ? Math.max(a.value, other) : Math.min(a.value, other) };
+      return {
+        type: a.type,
+        value: a.type === 'IntMaximum' ? Math.max(a.value, other) : Math.min(a.value, other),
+      };
     }
     case 'Average': {
       const other = b.value as { sum: number; count: number };
@@ -202,7 +211,8 @@ export function mergeSerializedAccumulators(name: string, a: SerializedAccumulat
       return { type: 'List', value: [...a.value, ...(b.value as readonly unknown[])] };
     case 'Histogram': {
       const merged: Record<string, number> = { ...a.value };
-      for (const [key, count] of Object.entries(b.value as Record<string, number>)) merged[key] = (merged[key] ?? 0) + count;
+      for (const [key, count] of Object.entries(b.value as Record<string, number>))
+        merged[key] = (merged[key] ?? 0) + count;
       return { type: 'Histogram', value: merged };
     }
   }

@@ -46,7 +46,7 @@ export interface Environment {
   getNumberOfWriters(): number;
   /** @throws IllegalArgumentError when there is no writer `index` */
   getWriter<T = unknown>(index: number): RecordWriter<T>;
-  getAllWriters(): readonly RecordWriter<unknown>[];
+  getAllWriters(): readonly RecordWriter[];
 
   getAccumulatorRegistry(): AccumulatorRegistry;
   getIOMetrics(): TaskIOMetrics;
