@@ -1,0 +1,438 @@
+import { deferred } from '../core/async.js';
+import type { Clock, ScheduledExecutor } from '../core/clock.js';
+import type { Configuration } from '../core/configuration.js';
+import { EddyError, SerializedError } from '../core/errors.js';
+import type { ErrorInfo } from '../core/errors.js';
+import type { IntermediateResultPartitionID, JobMasterId, ResultPartitionID } from '../core/ids.js';
+import { ExecutionState } from '../execution/execution-state.js';
+import type { ArchivedExecutionGraph } from '../executiongraph/archived-execution-graph.js';
+import type { DefaultExecutionGraph } from '../executiongraph/default-execution-graph.js';
+import type { Execution } from '../executiongraph/execution.js';
+import type { ExecutionVertex } from '../executiongraph/execution-vertex.js';
+import { JobStatus } from '../executiongraph/job-status.js';
+import { isBlockingResult } from '../jobgraph/enums.js';
+import type { PhysicalSlot } from '../jobmaster/slotpool/slot-pool.js';
+import type { TaskExecutionState } from '../taskexecutor/task-execution-state.js';
+import type { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
+import { ExceptionHistory } from './exception-history.js';
+import { ExecutionFailureHandler } from './execution-failure-handler.js';
+import type { FailureHandlingResult } from './execution-failure-handler.js';
+import { createFailoverStrategy } from './failover/failover-strategy.js';
+import type { RestartBackoffTimeStrategy } from './failover/restart-backoff-time-strategy.js';
+import type { SchedulerNG } from './scheduler-ng.js';
+import type { SlotSharingExecutionSlotAllocator } from './slot-sharing-execution-slot-allocator.js';
+import { PipelinedRegionSchedulingStrategy } from './strategy/pipelined-region-scheduling-strategy.js';
+import { PipelinedRegionTopology } from './strategy/pipelined-regions.js';
+import { createTaskDeploymentDescriptor } from './task-deployment-descriptor-factory.js';
+
+/** A task ended in a way nobody asked for (for example cancelled by its TaskExecutor). */
+export class TaskFailureError extends EddyError {}
+
+export interface DefaultSchedulerOptions {
+  readonly graph: DefaultExecutionGraph;
+  /** The effective configuration (cluster's, overridden by the job's): failover strategy and more. */
+  readonly configuration: Configuration;
+  readonly jobMasterId: JobMasterId;
+  readonly slotAllocator: SlotSharingExecutionSlotAllocator;
+  readonly restartStrategy: RestartBackoffTimeStrategy;
+  readonly executor: ScheduledExecutor;
+  readonly clock: Clock;
+  /** Size of the exception history (`web.exception-history-size`). */
+  readonly exceptionHistorySize: number;
+  /** Called when the job reaches a terminal status, before the termination future completes. */
+  readonly onTerminated?: (status: JobStatus) => void;
+}
+
+interface DeployedPartitions {
+  readonly gateway: TaskExecutorGateway;
+  readonly partitionIds: ResultPartitionID[];
+}
+
+/**
+ * Flink's DefaultScheduler: deploys pipelined regions when their inputs are ready, tracks every
+ * execution's state, and on a failure asks the failover strategy which tasks to restart and the
+ * restart strategy whether and when. The job is RESTARTING while restarted tasks wait for their
+ * backoff, FAILING→FAILED when it may not restart, CANCELLING→CANCELED on cancel; a terminal status
+ * is reached only after every task is terminal.
+ */
+export class DefaultScheduler implements SchedulerNG {
+  private readonly graph: DefaultExecutionGraph;
+  private readonly topology: PipelinedRegionTopology;
+  private readonly strategy: PipelinedRegionSchedulingStrategy;
+  private readonly failureHandler: ExecutionFailureHandler;
+  private readonly exceptionHistory: ExceptionHistory;
+  private readonly termination = deferred<JobStatus>();
+  private readonly verticesWaitingForRestart = new Set<ExecutionVertex>();
+  private readonly lostPartitions = new Set<IntermediateResultPartitionID>();
+  /** BLOCKING partitions held by TaskExecutors, by producing attempt: released on restart and at the end. */
+  private readonly blockingPartitions = new Map<Execution, DeployedPartitions>();
+  /** Where each deployed, non-terminal attempt runs. */
+  private readonly deployedTo = new Map<Execution, TaskExecutorGateway>();
+  private nonTerminalExecutions: number;
+  private finishedVertices = 0;
+
+  constructor(private readonly options: DefaultSchedulerOptions) {
+    this.graph = options.graph;
+    this.topology = new PipelinedRegionTopology(this.graph);
+    this.strategy = new PipelinedRegionSchedulingStrategy(this, this.topology);
+    const failover = createFailoverStrategy(
+      options.configuration,
+      this.topology,
+      (id) => this.graph.getResultPartition(id)?.isFinished() === true && !this.lostPartitions.has(id),
+    );
+    this.failureHandler = new ExecutionFailureHandler(failover, options.restartStrategy, () =>
+      this.graph.getAllExecutionVertices(),
+    );
+    this.exceptionHistory = new ExceptionHistory(options.exceptionHistorySize);
+    this.nonTerminalExecutions = this.graph.getTotalNumberOfVertices();
+  }
+
+  getExecutionGraph(): DefaultExecutionGraph {
+    return this.graph;
+  }
+
+  startScheduling(): void {
+    if (!this.graph.transitionState(JobStatus.CREATED, JobStatus.RUNNING)) return;
+    if (this.graph.getTotalNumberOfVertices() === 0) this.checkJobTermination();
+    this.strategy.startScheduling();
+  }
+
+  getJobTerminationFuture(): Promise<JobStatus> {
+    return this.termination.promise;
+  }
+
+  requestJob(): ArchivedExecutionGraph {
+    return this.graph.archive(this.exceptionHistory.getEntries());
+  }
+
+  requestJobStatus(): JobStatus {
+    return this.graph.getState();
+  }
+
+  // ---- deployment -------------------------------------------------------------------------------
+
+  /** @internal SchedulerOperations: slots for a whole region, then deployment of each task. */
+  allocateSlotsAndDeploy(vertices: readonly ExecutionVertex[]): void {
+    const executions = vertices.map((vertex) => vertex.getCurrentExecutionAttempt());
+    for (const execution of executions) execution.transitionState(ExecutionState.SCHEDULED);
+    const slots = vertices.map((vertex) => this.options.slotAllocator.allocateSlotFor(vertex));
+    // A pipelined region runs only whole: deploy when every slot of it is there.
+    Promise.all(slots).then(
+      (physicalSlots) => {
+        executions.forEach((execution, index) => {
+          const slot = physicalSlots[index];
+          if (slot !== undefined) this.deploy(execution, slot);
+        });
+      },
+      (error: unknown) => {
+        for (const execution of executions) {
+          if (execution.getState() === ExecutionState.SCHEDULED && this.isCurrent(execution)) {
+            this.failExecution(execution, asError(error));
+          }
+        }
+      },
+    );
+  }
+
+  private deploy(execution: Execution, slot: PhysicalSlot): void {
+    if (!this.isCurrent(execution) || execution.getState() !== ExecutionState.SCHEDULED) return;
+    execution.setAssignedResource({ allocationId: slot.allocationId, location: slot.location });
+    execution.transitionState(ExecutionState.DEPLOYING);
+    let tdd;
+    try {
+      tdd = createTaskDeploymentDescriptor(this.graph, execution, slot.allocationId);
+    } catch (error) {
+      this.failExecution(execution, asError(error));
+      return;
+    }
+    const blocking = tdd.producedPartitions
+      .filter((partition) => isBlockingResult(partition.partitionType))
+      .map((partition) => ({ partitionId: partition.partitionId, producerId: execution.getAttemptId() }));
+    this.deployedTo.set(execution, slot.gateway);
+    if (blocking.length > 0)
+      this.blockingPartitions.set(execution, { gateway: slot.gateway, partitionIds: blocking });
+    slot.gateway.submitTask(tdd, this.options.jobMasterId).catch((error: unknown) => {
+      if (this.isCurrent(execution) && !execution.isTerminal()) {
+        this.failExecution(
+          execution,
+          new TaskFailureError(`Could not deploy ${execution.toString()}.`, { cause: error }),
+        );
+      }
+    });
+  }
+
+  // ---- state updates ----------------------------------------------------------------------------
+
+  updateTaskExecutionState(report: TaskExecutionState): boolean {
+    const execution = this.graph.getCurrentExecution(report.executionId);
+    if (execution === undefined || execution.isTerminal()) return false;
+    const current = execution.getState();
+    switch (report.state) {
+      case ExecutionState.INITIALIZING:
+        if (current !== ExecutionState.DEPLOYING) return false;
+        execution.transitionState(ExecutionState.INITIALIZING);
+        return true;
+      case ExecutionState.RUNNING:
+        if (current === ExecutionState.DEPLOYING) execution.transitionState(ExecutionState.INITIALIZING);
+        if (execution.getState() !== ExecutionState.INITIALIZING) return false;
+        execution.transitionState(ExecutionState.RUNNING);
+        return true;
+      case ExecutionState.FINISHED:
+        execution.setFinalReport(report.ioMetrics, report.accumulators);
+        if (current === ExecutionState.CANCELING) {
+          this.toTerminal(execution, ExecutionState.CANCELED);
+        } else if (current === ExecutionState.RUNNING) {
+          this.toTerminal(execution, ExecutionState.FINISHED);
+        } else {
+          return false;
+        }
+        return true;
+      case ExecutionState.CANCELED:
+        execution.setFinalReport(report.ioMetrics, report.accumulators);
+        if (current === ExecutionState.CANCELING) this.toTerminal(execution, ExecutionState.CANCELED);
+        else
+          this.failExecution(
+            execution,
+            new TaskFailureError(`${execution.toString()} was cancelled without request.`),
+          );
+        return true;
+      case ExecutionState.FAILED: {
+        execution.setFinalReport(report.ioMetrics, report.accumulators);
+        const error =
+          report.error !== undefined
+            ? SerializedError.toError(report.error)
+            : new TaskFailureError(`${execution.toString()} failed without a cause.`);
+        if (current === ExecutionState.CANCELING) this.toTerminal(execution, ExecutionState.CANCELED);
+        else this.failExecution(execution, error);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** The single place executions become terminal: counters, slots and job termination follow. */
+  private toTerminal(execution: Execution, state: ExecutionState, failure?: ErrorInfo): void {
+    execution.transitionState(state, failure);
+    this.deployedTo.delete(execution);
+    this.nonTerminalExecutions--;
+    const vertex = execution.getVertex();
+    this.options.slotAllocator.release(vertex);
+    if (state === ExecutionState.FINISHED) {
+      this.finishedVertices++;
+      this.strategy.onExecutionFinished(vertex);
+    }
+    this.checkJobTermination();
+  }
+
+  private failExecution(execution: Execution, error: Error): void {
+    if (execution.isTerminal()) return;
+    const timestamp = this.options.clock.absoluteTimeMillis();
+    this.toTerminalWithoutCheck(execution, error, timestamp);
+    this.handleTaskFailure(execution, error, timestamp);
+  }
+
+  private toTerminalWithoutCheck(execution: Execution, error: Error, timestamp: number): void {
+    execution.transitionState(ExecutionState.FAILED, { exception: SerializedError.from(error), timestamp });
+    this.deployedTo.delete(execution);
+    this.nonTerminalExecutions--;
+    this.options.slotAllocator.release(execution.getVertex());
+    this.noteLostPartition(error);
+  }
+
+  private noteLostPartition(error: Error): void {
+    for (let e: unknown = error; e instanceof Error; e = e.cause) {
+      if (e.name !== 'PartitionNotFoundError') continue;
+      const match = /[0-9a-f]{32}#\d+/.exec(e.message);
+      if (match !== null) this.lostPartitions.add(match[0] as IntermediateResultPartitionID);
+    }
+  }
+
+  // ---- failures -----------------------------------------------------------------------------------
+
+  private handleTaskFailure(execution: Execution, error: Error, timestamp: number): void {
+    const state = this.graph.getState();
+    if (state !== JobStatus.RUNNING && state !== JobStatus.RESTARTING) {
+      this.checkJobTermination();
+      return;
+    }
+    this.exceptionHistory.add(
+      error,
+      timestamp,
+      execution.getVertex().getTaskNameWithSubtaskIndex(),
+      execution.getAssignedResourceLocation(),
+    );
+    this.handleFailureResult(this.failureHandler.getFailureHandlingResult(execution.getVertex(), error));
+  }
+
+  handleGlobalFailure(cause: Error): void {
+    const state = this.graph.getState();
+    if (state !== JobStatus.RUNNING && state !== JobStatus.RESTARTING && state !== JobStatus.CREATED) return;
+    this.exceptionHistory.add(cause, this.options.clock.absoluteTimeMillis());
+    this.handleFailureResult(this.failureHandler.getGlobalFailureHandlingResult(cause));
+  }
+
+  private handleFailureResult(result: FailureHandlingResult): void {
+    if (result.canRestart) this.restartTasksWithDelay(result.verticesToRestart, result.restartDelayMs);
+    else this.failJob(result.error);
+  }
+
+  private restartTasksWithDelay(vertices: ReadonlySet<ExecutionVertex>, delayMs: number): void {
+    const versions = new Map<ExecutionVertex, number>();
+    for (const vertex of vertices) {
+      versions.set(vertex, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+      this.verticesWaitingForRestart.add(vertex);
+    }
+    this.graph.transitionState(JobStatus.RUNNING, JobStatus.RESTARTING);
+    const cancelled = Promise.all(
+      [...vertices].map((vertex) => this.cancelExecution(vertex.getCurrentExecutionAttempt())),
+    );
+    this.options.executor.schedule(() => {
+      void cancelled.then(() => {
+        this.restartTasks(versions);
+      });
+    }, delayMs);
+  }
+
+  private restartTasks(versions: Map<ExecutionVertex, number>): void {
+    for (const vertex of versions.keys()) this.verticesWaitingForRestart.delete(vertex);
+    const state = this.graph.getState();
+    if (state !== JobStatus.RESTARTING && state !== JobStatus.RUNNING) return;
+    const restarted: ExecutionVertex[] = [];
+    for (const [vertex, attempt] of versions) {
+      const current = vertex.getCurrentExecutionAttempt();
+      if (current.getAttemptNumber() !== attempt || !current.isTerminal()) continue;
+      if (current.getState() === ExecutionState.FINISHED) this.finishedVertices--;
+      this.releaseBlockingPartitions(current);
+      vertex.resetForNewExecution();
+      for (const partition of vertex.getProducedPartitions())
+        this.lostPartitions.delete(partition.getPartitionId());
+      this.nonTerminalExecutions++;
+      restarted.push(vertex);
+    }
+    if (this.verticesWaitingForRestart.size === 0)
+      this.graph.transitionState(JobStatus.RESTARTING, JobStatus.RUNNING);
+    this.strategy.restartTasks(restarted);
+  }
+
+  private failJob(error: Error): void {
+    const state = this.graph.getState();
+    const failure = {
+      exception: SerializedError.from(error),
+      timestamp: this.options.clock.absoluteTimeMillis(),
+    };
+    if (state === JobStatus.RUNNING || state === JobStatus.RESTARTING || state === JobStatus.CREATED) {
+      this.graph.transitionState(state, JobStatus.FAILING, failure);
+    }
+    this.verticesWaitingForRestart.clear();
+    this.cancelAllExecutions();
+    this.checkJobTermination();
+  }
+
+  // ---- cancellation -------------------------------------------------------------------------------
+
+  cancel(): void {
+    const state = this.graph.getState();
+    if (
+      state !== JobStatus.CREATED &&
+      state !== JobStatus.RUNNING &&
+      state !== JobStatus.RESTARTING &&
+      state !== JobStatus.FAILING
+    ) {
+      return;
+    }
+    this.graph.transitionState(state, JobStatus.CANCELLING);
+    this.verticesWaitingForRestart.clear();
+    this.cancelAllExecutions();
+    this.checkJobTermination();
+  }
+
+  private cancelAllExecutions(): void {
+    for (const vertex of this.graph.getAllExecutionVertices())
+      void this.cancelExecution(vertex.getCurrentExecutionAttempt());
+  }
+
+  /** Cancels one attempt; resolves when it is terminal. */
+  private cancelExecution(execution: Execution): Promise<ExecutionState> {
+    switch (execution.getState()) {
+      case ExecutionState.CREATED:
+      case ExecutionState.SCHEDULED:
+        this.toTerminal(execution, ExecutionState.CANCELED);
+        break;
+      case ExecutionState.DEPLOYING:
+      case ExecutionState.INITIALIZING:
+      case ExecutionState.RUNNING: {
+        execution.transitionState(ExecutionState.CANCELING);
+        const gateway = this.deployedTo.get(execution);
+        if (gateway === undefined) {
+          this.toTerminal(execution, ExecutionState.CANCELED);
+        } else {
+          gateway.cancelTask(execution.getAttemptId()).catch(() => {
+            // The TaskExecutor is unreachable: its task cannot run on.
+            if (execution.getState() === ExecutionState.CANCELING)
+              this.toTerminal(execution, ExecutionState.CANCELED);
+          });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    return execution.getTerminalStateFuture();
+  }
+
+  // ---- termination --------------------------------------------------------------------------------
+
+  private checkJobTermination(): void {
+    const state = this.graph.getState();
+    if (state === JobStatus.RUNNING && this.finishedVertices === this.graph.getTotalNumberOfVertices()) {
+      this.graph.transitionState(JobStatus.RUNNING, JobStatus.FINISHED);
+    } else if (state === JobStatus.FAILING && this.nonTerminalExecutions === 0) {
+      this.graph.transitionState(JobStatus.FAILING, JobStatus.FAILED);
+    } else if (state === JobStatus.CANCELLING && this.nonTerminalExecutions === 0) {
+      this.graph.transitionState(JobStatus.CANCELLING, JobStatus.CANCELED);
+    } else {
+      return;
+    }
+    const terminal = this.graph.getState();
+    this.releaseAllBlockingPartitions();
+    this.options.onTerminated?.(terminal);
+    this.termination.resolve(terminal);
+  }
+
+  private releaseBlockingPartitions(execution: Execution): void {
+    const deployed = this.blockingPartitions.get(execution);
+    if (deployed === undefined) return;
+    this.blockingPartitions.delete(execution);
+    deployed.gateway.releasePartitions(this.graph.getJobID(), deployed.partitionIds).catch(() => undefined);
+  }
+
+  private releaseAllBlockingPartitions(): void {
+    for (const execution of [...this.blockingPartitions.keys()]) this.releaseBlockingPartitions(execution);
+  }
+
+  private isCurrent(execution: Execution): boolean {
+    return execution.getVertex().getCurrentExecutionAttempt() === execution;
+  }
+
+  /** Fails every task that runs in one of these (lost) slots. */
+  failExecutionsInSlots(allocationIds: ReadonlySet<string>, cause: Error): void {
+    for (const vertex of this.graph.getAllExecutionVertices()) {
+      const execution = vertex.getCurrentExecutionAttempt();
+      const allocation = execution.getAssignedResource()?.allocationId;
+      if (allocation !== undefined && allocationIds.has(allocation) && !execution.isTerminal()) {
+        if (execution.getState() === ExecutionState.CANCELING)
+          this.toTerminal(execution, ExecutionState.CANCELED);
+        else this.failExecution(execution, cause);
+      }
+    }
+  }
+
+  closeAsync(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

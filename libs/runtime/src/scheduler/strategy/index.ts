@@ -1,0 +1,2 @@
+export * from './pipelined-region-scheduling-strategy.js';
+export * from './pipelined-regions.js';
