@@ -1,0 +1,2 @@
+export * from './mini-cluster.js';
+export * from './mini-cluster-configuration.js';

@@ -1,0 +1,200 @@
+import { deferred } from '../core/async.js';
+import { Configuration } from '../core/configuration.js';
+import { EddyError, SerializedError } from '../core/errors.js';
+import type { ExecutionAttemptID } from '../core/ids.js';
+import { AccumulatorRegistry } from '../execution/accumulators.js';
+import type { TaskIOMetrics } from '../execution/environment.js';
+import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state.js';
+import type { InvokableClass, TaskInvokable } from '../execution/invokable.js';
+import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
+import type { InputGate } from '../io/network/input-gate.js';
+import type { ShuffleEnvironment, TaskResultPartition } from '../io/network/shuffle-environment.js';
+import { RuntimeEnvironment } from './runtime-environment.js';
+import type { TaskExecutionState } from './task-execution-state.js';
+
+/** The task was cancelled (Flink's CancelTaskException): pending reads and writes end with it. */
+export class CancelTaskError extends EddyError {}
+
+/** Where a Task reports its state changes: its JobMaster, through the TaskExecutor. */
+export type TaskStateReporter = (state: TaskExecutionState) => void;
+
+/**
+ * One execution attempt running on a TaskExecutor (Flink's Task): it creates the task's result
+ * partitions and input gates, connects the gates, instantiates the invokable, runs `invoke()`, and
+ * finishes its partitions when it returns. Every state change is reported in order:
+ * INITIALIZING, RUNNING, then FINISHED, CANCELED or FAILED with the final counters and accumulators.
+ * Cancelling aborts the environment's signal, releases the partitions and closes the gates, so a
+ * task waiting on I/O wakes; a cancelled task ends CANCELED whatever its invokable threw.
+ */
+export class Task {
+  private state: ExecutionState = ExecutionState.DEPLOYING;
+  private readonly abort = new AbortController();
+  private readonly accumulators = new AccumulatorRegistry();
+  private readonly ioMetrics: TaskIOMetrics = {
+    numRecordsIn: 0,
+    numRecordsOut: 0,
+    numBuffersIn: 0,
+    numBuffersOut: 0,
+  };
+  private readonly terminated = deferred<ExecutionState>();
+  private partitions: TaskResultPartition[] = [];
+  private gates: InputGate[] = [];
+  private invokable: TaskInvokable | undefined;
+  private externalFailure: Error | undefined;
+
+  constructor(
+    private readonly tdd: TaskDeploymentDescriptor,
+    private readonly invokableClass: InvokableClass,
+    private readonly shuffleEnvironment: ShuffleEnvironment,
+    private readonly report: TaskStateReporter,
+    /** `task.cancellation.timeout`: after this long a cancelled task that did not stop is given up on. */
+    private readonly cancellationTimeoutMs = 180_000,
+  ) {}
+
+  getExecutionId(): ExecutionAttemptID {
+    return this.tdd.executionId;
+  }
+  getDescriptor(): TaskDeploymentDescriptor {
+    return this.tdd;
+  }
+  getExecutionState(): ExecutionState {
+    return this.state;
+  }
+  getTaskNameWithSubtasks(): string {
+    return `${this.tdd.taskName} (${this.tdd.subtaskIndex + 1}/${this.tdd.numberOfSubtasks})#${this.tdd.attemptNumber}`;
+  }
+  /** Resolves with the terminal state. */
+  getTerminationFuture(): Promise<ExecutionState> {
+    return this.terminated.promise;
+  }
+
+  /** Starts running; the returned promise is the termination future. */
+  start(): Promise<ExecutionState> {
+    void this.run();
+    return this.terminated.promise;
+  }
+
+  /** Cancels the task: it ends CANCELED. */
+  cancelExecution(): void {
+    this.stop(undefined);
+  }
+
+  /** Fails the task from outside (for example its slot was freed): it ends FAILED with `cause`. */
+  failExternally(cause: Error): void {
+    this.stop(cause);
+  }
+
+  private stop(failure: Error | undefined): void {
+    if (isTerminalExecutionState(this.state) || this.abort.signal.aborted) return;
+    this.externalFailure = failure;
+    if (failure === undefined) this.state = ExecutionState.CANCELING;
+    this.abort.abort(failure ?? new CancelTaskError(`${this.getTaskNameWithSubtasks()} was cancelled.`));
+    const cause = failure ?? new CancelTaskError(`${this.getTaskNameWithSubtasks()} was cancelled.`);
+    for (const partition of this.partitions) partition.release(cause);
+    for (const gate of this.gates) gate.close();
+    this.invokable?.cancel().catch(() => undefined);
+    // A task runs on the shared event loop and cannot be killed; one that ignores cancellation is
+    // reported terminal after the timeout so that its job can move on (Flink kills the process).
+    const watchdog = setTimeout(() => {
+      this.end(
+        failure === undefined ? ExecutionState.CANCELED : ExecutionState.FAILED,
+        failure ??
+          new CancelTaskError(
+            `${this.getTaskNameWithSubtasks()} did not stop within ${this.cancellationTimeoutMs} ms.`,
+          ),
+      );
+    }, this.cancellationTimeoutMs);
+    watchdog.unref();
+    void this.terminated.promise.then(() => {
+      clearTimeout(watchdog);
+    });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      const owner = {
+        jobId: this.tdd.jobId,
+        executionId: this.tdd.executionId,
+        subtaskIndex: this.tdd.subtaskIndex,
+        taskName: this.tdd.taskName,
+        ioMetrics: this.ioMetrics,
+      };
+      this.partitions = this.shuffleEnvironment.createResultPartitions(owner, this.tdd.producedPartitions);
+      this.gates = this.shuffleEnvironment.createInputGates(owner, this.tdd.inputGates);
+      this.checkNotStopped();
+      this.transition(ExecutionState.INITIALIZING);
+      await Promise.all(this.gates.map((gate) => gate.setup()));
+      this.checkNotStopped();
+      const environment = new RuntimeEnvironment(
+        this.tdd.jobId,
+        this.tdd.jobVertexId,
+        this.tdd.executionId,
+        {
+          taskName: this.tdd.taskName,
+          taskNameWithSubtasks: this.getTaskNameWithSubtasks(),
+          indexOfThisSubtask: this.tdd.subtaskIndex,
+          numberOfParallelSubtasks: this.tdd.numberOfSubtasks,
+          maxNumberOfParallelSubtasks: this.tdd.maxNumberOfSubtasks,
+          attemptNumber: this.tdd.attemptNumber,
+          allocationId: this.tdd.allocationId,
+        },
+        new Configuration(this.tdd.taskConfiguration),
+        new Configuration(this.tdd.jobConfiguration),
+        this.gates,
+        this.partitions.map((partition) => partition.writer),
+        this.accumulators,
+        this.ioMetrics,
+        this.abort.signal,
+      );
+      this.invokable = new this.invokableClass(environment);
+      this.checkNotStopped();
+      this.transition(ExecutionState.RUNNING);
+      await this.invokable.invoke();
+      this.checkNotStopped();
+      for (const partition of this.partitions) partition.finish();
+      this.end(ExecutionState.FINISHED);
+    } catch (error) {
+      if (this.abort.signal.aborted) {
+        this.end(
+          this.externalFailure === undefined ? ExecutionState.CANCELED : ExecutionState.FAILED,
+          this.externalFailure,
+        );
+      } else {
+        this.end(ExecutionState.FAILED, error instanceof Error ? error : new Error(String(error)));
+      }
+    } finally {
+      for (const gate of this.gates) gate.close();
+    }
+  }
+
+  private checkNotStopped(): void {
+    if (this.abort.signal.aborted)
+      throw new CancelTaskError(`${this.getTaskNameWithSubtasks()} was stopped.`);
+  }
+
+  private transition(state: ExecutionState): void {
+    if (this.state === ExecutionState.CANCELING) return;
+    this.state = state;
+    this.report({ jobId: this.tdd.jobId, executionId: this.tdd.executionId, state });
+  }
+
+  private end(state: ExecutionState, error?: Error): void {
+    if (this.terminated.isDone()) return;
+    if (state !== ExecutionState.FINISHED) {
+      const cause = error ?? new CancelTaskError(`${this.getTaskNameWithSubtasks()} was cancelled.`);
+      for (const partition of this.partitions) partition.release(cause);
+    }
+    this.state = state;
+    this.report({
+      jobId: this.tdd.jobId,
+      executionId: this.tdd.executionId,
+      state,
+      ...(state === ExecutionState.FAILED && error !== undefined
+        ? { error: SerializedError.from(error) }
+        : {}),
+      ioMetrics: { ...this.ioMetrics },
+      accumulators: this.accumulators.snapshot(),
+    });
+    this.terminated.resolve(state);
+  }
+}
