@@ -12,7 +12,7 @@ import { JobGraph } from '../jobgraph/job-graph.js';
 import { JobVertex } from '../jobgraph/job-vertex.js';
 import { InvalidJobGraphError } from '../jobgraph/job-graph-validator.js';
 import { MiniCluster } from './mini-cluster.js';
-import { MiniClusterConfiguration } from './mini-cluster-configuration.js';
+import { MiniClusterConfiguration, RpcServiceSharing } from './mini-cluster-configuration.js';
 import {
   EndlessSource,
   FailOnceForward,
@@ -228,6 +228,25 @@ describe('MiniCluster: resources', () => {
     expect(cause?.message).toMatch(/slot request timeout/i);
     expect(SerializedError.toString(cause ?? { name: '', message: '' })).toContain('slot.request.timeout');
     expect(mc.getResourceManager().getNumberOfFreeSlots()).toBe(2);
+  });
+
+  it('runs with a dedicated RPC service per component', async () => {
+    cluster = new MiniCluster(
+      MiniClusterConfiguration.newBuilder()
+        .setNumTaskManagers(2)
+        .setNumSlotsPerTaskManager(1)
+        .setRpcServiceSharing(RpcServiceSharing.DEDICATED)
+        .build(),
+    );
+    await cluster.start();
+    const result = await cluster.executeJob(
+      pipeline(500, 2, {
+        'restart-strategy.type': 'fixed-delay',
+        'restart-strategy.fixed-delay.delay': '0 ms',
+      }),
+    );
+    expect(result.getAccumulatorResults().sum).toBe((500 * 501) / 2);
+    expect(cluster.getResourceManager().getNumberOfRegisteredTaskExecutors()).toBe(2);
   });
 
   it('rejects an invalid job graph at submission, listing the problems', async () => {

@@ -20,6 +20,7 @@ import { ResourceManager } from '../resourcemanager/resource-manager.js';
 import { LocalRpcService } from '../rpc/rpc-service.js';
 import type { RpcService } from '../rpc/rpc-service.js';
 import { TaskExecutor } from '../taskexecutor/task-executor.js';
+import { RpcServiceSharing } from './mini-cluster-configuration.js';
 import type { MiniClusterConfiguration } from './mini-cluster-configuration.js';
 
 /** Optional collaborators of a MiniCluster (defaults: system clock and timers, in-memory stores). */
@@ -38,7 +39,7 @@ export interface MiniClusterServices {
  * talking through their gateways over local RPC, with in-memory data channels between tasks.
  */
 export class MiniCluster {
-  private rpcService: RpcService | undefined;
+  private rpcServices: RpcService[] = [];
   private resourceManager: ResourceManager | undefined;
   private dispatcher: Dispatcher | undefined;
   private taskExecutors: TaskExecutor[] = [];
@@ -58,8 +59,16 @@ export class MiniCluster {
   async start(): Promise<void> {
     if (this.running) throw new IllegalStateError('The MiniCluster is already running.');
     const configuration = this.configuration.getConfiguration();
-    const rpcService = new LocalRpcService();
-    const resourceManager = new ResourceManager(rpcService, this.clock);
+    const addressBook = new Map<string, object>();
+    const shared = new LocalRpcService(addressBook);
+    const rpcServices: RpcService[] = [shared];
+    const newRpcService = (): RpcService => {
+      if (this.configuration.getRpcServiceSharing() === RpcServiceSharing.SHARED) return shared;
+      const dedicated = new LocalRpcService(addressBook);
+      rpcServices.push(dedicated);
+      return dedicated;
+    };
+    const resourceManager = new ResourceManager(newRpcService(), this.clock);
     const resourceManagerAddress = resourceManager.start();
     const libraryCacheManager = new LibraryCacheManager(
       this.services.invokableRegistry ?? defaultInvokableRegistry,
@@ -70,7 +79,7 @@ export class MiniCluster {
     for (let i = 0; i < this.configuration.getNumTaskManagers(); i++) {
       taskExecutors.push(
         new TaskExecutor(
-          rpcService,
+          newRpcService(),
           {
             numberOfSlots: this.configuration.getNumSlotsPerTaskManager(),
             totalResourceProfile: this.configuration.getTaskManagerResources(),
@@ -84,7 +93,7 @@ export class MiniCluster {
     }
     await Promise.all(taskExecutors.map((te) => te.start()));
     this.dispatcher = new Dispatcher({
-      rpcService,
+      rpcService: shared,
       resourceManagerAddress,
       configuration,
       clock: this.clock,
@@ -98,7 +107,7 @@ export class MiniCluster {
         ? { executionGraphInfoStore: this.services.executionGraphInfoStore }
         : {}),
     });
-    this.rpcService = rpcService;
+    this.rpcServices = rpcServices;
     this.resourceManager = resourceManager;
     this.taskExecutors = taskExecutors;
     this.running = true;
@@ -162,6 +171,6 @@ export class MiniCluster {
     await this.dispatcher?.closeAsync();
     await Promise.all(this.taskExecutors.map((te) => te.closeAsync()));
     await this.resourceManager?.closeAsync();
-    await this.rpcService?.closeAsync();
+    await Promise.all(this.rpcServices.map((service) => service.closeAsync()));
   }
 }

@@ -37,19 +37,28 @@ export interface RpcService {
  * here exactly as it would across processes.
  */
 export class LocalRpcService implements RpcService {
-  private readonly endpoints = new Map<string, object>();
+  private static nextId = 0;
+  private readonly prefix = `${LocalRpcService.nextId++}`;
+  private readonly served = new Set<string>();
   private counter = 0;
   private closed = false;
 
+  /**
+   * @param endpoints the address book; services given the same one reach each other's endpoints
+   *   (a MiniCluster with RpcServiceSharing.DEDICATED gives each component its own service).
+   */
+  constructor(private readonly endpoints: Map<string, object> = new Map()) {}
+
   startServer<G extends object>(name: string, endpoint: G): string {
     if (this.closed) throw new RpcConnectionError(name, 'The rpc service is closed.');
-    const address = `local://${name}-${this.counter++}`;
+    const address = `local://${name}-${this.prefix}.${this.counter++}`;
     this.endpoints.set(address, endpoint);
+    this.served.add(address);
     return address;
   }
 
   stopServer(address: string): void {
-    this.endpoints.delete(address);
+    if (this.served.delete(address)) this.endpoints.delete(address);
   }
 
   connect<G extends object>(address: string): Promise<G> {
@@ -68,11 +77,23 @@ export class LocalRpcService implements RpcService {
 
   closeAsync(): Promise<void> {
     this.closed = true;
-    this.endpoints.clear();
+    for (const address of this.served) this.endpoints.delete(address);
+    this.served.clear();
     return Promise.resolve();
   }
 
-  private async invoke(address: string, method: string, args: unknown[]): Promise<unknown> {
+  private invoke(address: string, method: string, args: unknown[]): Promise<unknown> {
+    // Copy at call time, as a remote call serializes then: later changes by the caller must not leak.
+    let copied: unknown[];
+    try {
+      copied = structuredClone(args);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return this.dispatch(address, method, copied);
+  }
+
+  private async dispatch(address: string, method: string, args: unknown[]): Promise<unknown> {
     await Promise.resolve();
     const endpoint = this.endpoints.get(address) as Record<string, unknown> | undefined;
     if (endpoint === undefined)
@@ -80,7 +101,7 @@ export class LocalRpcService implements RpcService {
     const fn = endpoint[method];
     if (typeof fn !== 'function')
       throw new RpcConnectionError(address, `The rpc endpoint ${address} has no method ${method}.`);
-    const result: unknown = await (fn as (...a: unknown[]) => unknown).apply(endpoint, structuredClone(args));
+    const result: unknown = await (fn as (...a: unknown[]) => unknown).apply(endpoint, args);
     return result === undefined ? undefined : structuredClone(result);
   }
 }
