@@ -81,8 +81,9 @@ export class JobResult {
 
   static fromArchivedExecutionGraph(graph: ArchivedExecutionGraph): JobResult {
     const status = graph.getState();
-    const started =
-      graph.getStatusTimestamp(JobStatus.INITIALIZING) || graph.getStatusTimestamp(JobStatus.CREATED);
+    // By presence, not truthiness: a job may well have started at time 0 (a manual clock).
+    const timestamps = graph.toJson().stateTimestamps;
+    const started = timestamps[JobStatus.INITIALIZING] ?? timestamps[JobStatus.CREATED] ?? 0;
     const failure = graph.getFailureInfo();
     return new JobResult({
       jobId: graph.getJobID(),

@@ -114,8 +114,16 @@ export class TaskExecutor implements TaskExecutorGateway {
     _resourceManagerId: ResourceManagerId,
   ): Promise<Acknowledge> {
     if (this.closed) throw new ComponentClosedError('The TaskExecutor is shut down.');
+    const alreadyHeld = this.slotTable.getSlotIndex(allocationId) !== undefined;
     this.slotTable.allocateSlot(slotId.slotNumber, jobId, allocationId);
-    const connection = await this.connectToJob(jobId, targetAddress);
+    let connection: JobConnection;
+    try {
+      connection = await this.connectToJob(jobId, targetAddress);
+    } catch (error) {
+      // The ResourceManager takes a refusal to mean the slot is still free: so it must be.
+      if (!alreadyHeld) this.slotTable.freeSlot(allocationId);
+      throw error;
+    }
     // Offer asynchronously: the ResourceManager need not wait for the JobMaster.
     void this.offerSlot(connection, allocationId, slotId, resourceProfile);
     return Acknowledge.get();

@@ -3,8 +3,19 @@ import type { AllocationID, ExecutionAttemptID, JobID, ResourceID } from '../cor
 import type { ResourceProfile } from '../core/resource-profile.js';
 import type { SlotReport } from './slot-types.js';
 
-/** The slot is allocated to another allocation (Flink's SlotOccupiedException). */
-export class SlotOccupiedError extends EddyError {}
+/**
+ * The slot is allocated to another allocation (Flink's SlotOccupiedException). Carries the holder,
+ * if any, so that the ResourceManager can record who has the slot instead of offering it again.
+ */
+export class SlotOccupiedError extends EddyError {
+  constructor(
+    message: string,
+    readonly allocationId?: AllocationID,
+    readonly jobId?: JobID,
+  ) {
+    super(message);
+  }
+}
 
 /** No active slot of this job holds the allocation (Flink's TaskSubmissionException). */
 export class SlotNotActiveError extends EddyError {}
@@ -52,6 +63,8 @@ export class TaskSlotTable {
       if (existing.allocationId === allocationId && existing.jobId === jobId) return;
       throw new SlotOccupiedError(
         `Slot ${index} is already allocated to ${existing.allocationId} of job ${existing.jobId}.`,
+        existing.allocationId,
+        existing.jobId,
       );
     }
     if (this.findByAllocation(allocationId) !== undefined) {

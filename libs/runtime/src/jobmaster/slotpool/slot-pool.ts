@@ -123,9 +123,18 @@ export class SlotPool {
     return accepted;
   }
 
-  /** The job is done with a slot for now: keep it for the next request. */
+  /** The job is done with a slot for now: it serves the oldest waiting request it fits, or the next one. */
   returnSlot(allocationId: AllocationID): void {
-    if (this.allocated.has(allocationId)) this.free.add(allocationId);
+    const slot = this.allocated.get(allocationId);
+    if (slot === undefined) return;
+    for (const request of this.pending.values()) {
+      if (slot.resourceProfile.isMatching(request.resourceProfile)) {
+        this.free.delete(allocationId);
+        this.completeRequest(request, slot);
+        return;
+      }
+    }
+    this.free.add(allocationId);
   }
 
   /** The TaskExecutor is gone: drop its slots; returns the allocation IDs lost. */
