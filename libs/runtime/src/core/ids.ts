@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import { IllegalArgumentError } from './errors.js';
 
@@ -72,6 +72,19 @@ export const ResourceManagerId: HexIdFactory<ResourceManagerId> =
 
 export type TriggerId = Brand<string, 'TriggerId'>;
 export const TriggerId: HexIdFactory<TriggerId> = hexIdFactory<TriggerId>('TriggerId');
+
+/**
+ * Identifies an operator within a job across runs (Flink's OperatorID): derived from the operator's
+ * stable uid, so that state in a savepoint finds its operator after the job is changed or rescaled.
+ */
+export type OperatorID = Brand<string, 'OperatorID'>;
+export const OperatorID = {
+  ...hexIdFactory<OperatorID>('OperatorID'),
+  /** The ID of the operator with this uid: the first 32 hex digits of its SHA-256. */
+  fromUid(uid: string): OperatorID {
+    return createHash('sha256').update(uid, 'utf8').digest('hex').slice(0, 32) as OperatorID;
+  },
+};
 
 /** Identifies a TaskExecutor (or a JobMaster) process; any non-empty string, as in Flink. */
 export type ResourceID = Brand<string, 'ResourceID'>;

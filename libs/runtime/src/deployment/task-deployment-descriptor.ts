@@ -1,5 +1,6 @@
 import type { AllocationID, ExecutionAttemptID, JobID, JobVertexID } from '../core/ids.js';
 import type { JobType } from '../jobgraph/enums.js';
+import type { JobManagerTaskRestore } from '../state/state-handles.js';
 import type {
   InputGateDeploymentDescriptor,
   ResultPartitionDeploymentDescriptor,
@@ -29,4 +30,6 @@ export interface TaskDeploymentDescriptor {
   readonly producedPartitions: readonly ResultPartitionDeploymentDescriptor[];
   /** One per input, in the order of the vertex's inputs. */
   readonly inputGates: readonly InputGateDeploymentDescriptor[];
+  /** The state to restore (after a failover, or from a savepoint); absent for a fresh start. */
+  readonly taskRestore?: JobManagerTaskRestore;
 }

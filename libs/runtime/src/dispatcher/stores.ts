@@ -1,3 +1,4 @@
+import { IllegalStateError } from '../core/errors.js';
 import type { JobID } from '../core/ids.js';
 import type { ArchivedExecutionGraph } from '../executiongraph/archived-execution-graph.js';
 import type { JobGraphJson } from '../jobgraph/job-graph-json.js';
@@ -58,6 +59,11 @@ export class InMemoryExecutionPlanStore implements ExecutionPlanStore {
 export class InMemoryJobResultStore implements JobResultStore {
   private readonly entries = new Map<JobID, JobResultEntry>();
   createDirtyResult(jobResult: JobResultJson): Promise<void> {
+    if (this.entries.has(jobResult.jobId)) {
+      return Promise.reject(
+        new IllegalStateError(`The job result store already contains an entry for job ${jobResult.jobId}.`),
+      );
+    }
     this.entries.set(jobResult.jobId, { jobResult, clean: false });
     return Promise.resolve();
   }

@@ -3,6 +3,7 @@ import type { AllocationID, ExecutionAttemptID, JobID, JobVertexID } from '../co
 import type { InputGate } from '../io/network/input-gate.js';
 import type { RecordWriter } from '../io/network/record-writer.js';
 import type { AccumulatorRegistry } from './accumulators.js';
+import type { TaskStateManager } from './checkpointable.js';
 
 /** Where a subtask stands in its job vertex (Flink's TaskInfo). */
 export interface TaskInfo {
@@ -51,4 +52,6 @@ export interface Environment {
   getAccumulatorRegistry(): AccumulatorRegistry;
   getIOMetrics(): TaskIOMetrics;
   getCancellationSignal(): AbortSignal;
+  /** Restore state, snapshot storage and checkpoint acknowledgements of this task. */
+  getTaskStateManager(): TaskStateManager;
 }

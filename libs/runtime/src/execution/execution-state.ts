@@ -20,8 +20,8 @@ export const EXECUTION_STATES: readonly ExecutionState[] = Object.values(Executi
 
 /** Exactly the transitions of Flink's ExecutionState (see flink-fault-tolerance-notes §4.2). */
 const TRANSITIONS: Record<ExecutionState, readonly ExecutionState[]> = {
-  CREATED: ['SCHEDULED', 'CANCELED', 'FAILED', 'RECONCILING'],
-  SCHEDULED: ['DEPLOYING', 'CANCELED', 'FAILED'],
+  CREATED: ['SCHEDULED', 'CANCELING', 'CANCELED', 'FAILED', 'RECONCILING'],
+  SCHEDULED: ['DEPLOYING', 'CANCELING', 'CANCELED', 'FAILED'],
   DEPLOYING: ['INITIALIZING', 'CANCELING', 'FAILED'],
   INITIALIZING: ['RUNNING', 'CANCELING', 'FAILED'],
   RUNNING: ['FINISHED', 'CANCELING', 'FAILED'],

@@ -14,7 +14,8 @@ export function emptyStateCounts(): ExecutionStateCounts {
 
 /**
  * Flink's aggregate state of a job vertex from its subtasks' states: FAILED wins, then CANCELING,
- * CANCELED, INITIALIZING, RUNNING; FINISHED only when every subtask finished.
+ * CANCELED, INITIALIZING, RUNNING; FINISHED only when every subtask finished; everything else
+ * (SCHEDULED, DEPLOYING, RECONCILING) collapses to CREATED, as in Flink.
  */
 export function aggregateExecutionState(counts: ExecutionStateCounts, parallelism: number): ExecutionState {
   if (counts.FAILED > 0) return ExecutionState.FAILED;
@@ -24,8 +25,6 @@ export function aggregateExecutionState(counts: ExecutionStateCounts, parallelis
   if (counts.RUNNING > 0) return ExecutionState.RUNNING;
   if (counts.FINISHED > 0)
     return counts.FINISHED === parallelism ? ExecutionState.FINISHED : ExecutionState.RUNNING;
-  if (counts.DEPLOYING > 0) return ExecutionState.DEPLOYING;
-  if (counts.SCHEDULED > 0) return ExecutionState.SCHEDULED;
   return ExecutionState.CREATED;
 }
 

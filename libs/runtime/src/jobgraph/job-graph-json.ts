@@ -1,6 +1,9 @@
 import { Configuration } from '../core/configuration.js';
 import type { ConfigValue } from '../core/configuration.js';
 import { IntermediateDataSetID, JobID, JobVertexID } from '../core/ids.js';
+import { MemorySize } from '../core/memory-size.js';
+import { ResourceProfile } from '../core/resource-profile.js';
+import type { ResourceProfileJson } from '../core/resource-profile.js';
 import { JobCheckpointingSettings } from './checkpointing-settings.js';
 import type { JobCheckpointingSettingsJson } from './checkpointing-settings.js';
 import {
@@ -47,6 +50,8 @@ export interface JobVertexJson {
   readonly invokable: string;
   readonly configuration?: Record<string, ConfigValue>;
   readonly slotSharingGroup?: string;
+  /** The resources each subtask needs; default: any slot fits (ResourceProfile.ANY). */
+  readonly resources?: ResourceProfileJson;
   /** The results this vertex produces, in output order (written by toJson; optional by hand). */
   readonly producedDataSets?: readonly IntermediateDataSetJson[];
   readonly inputs?: readonly JobEdgeJson[];
@@ -79,6 +84,7 @@ export function jobGraphToJson(jobGraph: JobGraph): JobGraphJson {
       invokable: vertex.getInvokableClassName() ?? '',
       configuration: vertex.getConfiguration().toMap(),
       slotSharingGroup: vertex.getSlotSharingGroup(),
+      ...(vertex.getMinResources().isUnknown() ? {} : { resources: vertex.getMinResources().toJson() }),
       producedDataSets: vertex
         .getProducedDataSets()
         .map((dataSet) => ({ id: dataSet.getId(), resultPartitionType: dataSet.getResultType() })),
@@ -181,6 +187,10 @@ export function jobGraphFromJson(input: unknown): JobGraph {
         fail(`${path}.slotSharingGroup`, 'must be a non-empty string.');
       } else vertex.setSlotSharingGroup(raw.slotSharingGroup);
     } else vertex.setSlotSharingGroup(DEFAULT_SLOT_SHARING_GROUP);
+    if (raw.resources !== undefined) {
+      const resources = readResources(raw.resources, `${path}.resources`, fail);
+      if (resources !== undefined) vertex.setResources(resources);
+    }
     if (raw.producedDataSets !== undefined) {
       if (!Array.isArray(raw.producedDataSets)) fail(`${path}.producedDataSets`, 'must be an array.');
       else {
@@ -353,6 +363,37 @@ function readPartitioner(
       : { type: 'hash', keyField: keyField as string | number };
   }
   return { type: value.type as Exclude<PartitionerSpec['type'], 'hash'> };
+}
+
+const MEMORY_FIELDS = ['taskHeapMemory', 'taskOffHeapMemory', 'managedMemory', 'networkMemory'] as const;
+
+function readResources(
+  value: unknown,
+  path: string,
+  fail: (path: string, message: string) => void,
+): ResourceProfile | undefined {
+  if (!isRecord(value)) {
+    fail(path, 'must be an object.');
+    return undefined;
+  }
+  if (value.unknown === true) return ResourceProfile.ANY;
+  let valid = true;
+  const cpuCores = value.cpuCores;
+  if (typeof cpuCores !== 'number' || !Number.isFinite(cpuCores) || cpuCores < 0) {
+    fail(`${path}.cpuCores`, 'must be a number >= 0.');
+    valid = false;
+  }
+  const [heap = MemorySize.ZERO, offHeap, managed, network] = MEMORY_FIELDS.map((field) => {
+    const bytes = value[field] ?? 0;
+    if (typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes >= 0)
+      return MemorySize.ofBytes(bytes);
+    fail(`${path}.${field}`, 'must be a whole number of bytes >= 0.');
+    valid = false;
+    return MemorySize.ZERO;
+  });
+  return valid
+    ? ResourceProfile.fromResources(cpuCores as number, heap, offHeap, managed, network)
+    : undefined;
 }
 
 function readConfiguration(

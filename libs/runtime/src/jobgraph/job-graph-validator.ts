@@ -29,6 +29,8 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
   const vertices = jobGraph.getVerticesAsArray();
   if (vertices.length === 0) problems.push('The job graph has no vertices.');
   const defaultParallelism = options.defaultParallelism ?? 1;
+  // The cycle check below cannot sort a graph with edges leaving it, so it runs only without them.
+  let hasEdgeOutsideGraph = false;
 
   for (const vertex of vertices) {
     const name = `Vertex '${vertex.getName()}'`;
@@ -53,6 +55,7 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
     for (const edge of vertex.getInputs()) {
       const producer = edge.getSource().getProducer();
       if (jobGraph.findVertexByID(producer.getID()) !== producer) {
+        hasEdgeOutsideGraph = true;
         problems.push(
           `${name} consumes from '${producer.getName()}' (${producer.getID()}), which is not in the job graph.`,
         );
@@ -70,6 +73,7 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
       for (const edge of dataSet.getConsumers()) {
         const target = edge.getTarget();
         if (jobGraph.findVertexByID(target.getID()) !== target) {
+          hasEdgeOutsideGraph = true;
           problems.push(
             `${name} produces for '${target.getName()}' (${target.getID()}), which is not in the job graph.`,
           );
@@ -92,7 +96,7 @@ export function validateJobGraph(jobGraph: JobGraph, options: JobGraphValidation
     invokableClasses.set(invokable, cls);
   }
 
-  if (problems.length === 0) {
+  if (vertices.length > 0 && !hasEdgeOutsideGraph) {
     try {
       jobGraph.getVerticesSortedTopologicallyFromSources();
     } catch (error) {

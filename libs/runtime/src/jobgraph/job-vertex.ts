@@ -1,6 +1,7 @@
 import { Configuration } from '../core/configuration.js';
 import { IllegalArgumentError } from '../core/errors.js';
 import { IntermediateDataSetID, JobVertexID } from '../core/ids.js';
+import type { OperatorID } from '../core/ids.js';
 import { ResourceProfile } from '../core/resource-profile.js';
 import type { InvokableClass } from '../execution/invokable.js';
 import { MAX_PARALLELISM_DEFAULT, PARALLELISM_DEFAULT } from './enums.js';
@@ -93,6 +94,7 @@ export class JobVertex {
   private readonly results: IntermediateDataSet[] = [];
   private slotSharingGroup = DEFAULT_SLOT_SHARING_GROUP;
   private minResources = ResourceProfile.ANY;
+  private operators: readonly { readonly operatorId: OperatorID; readonly uid?: string }[] | undefined;
 
   constructor(name: string, id: JobVertexID = JobVertexID.generate()) {
     this.name = name;
@@ -180,6 +182,23 @@ export class JobVertex {
   }
   getMinResources(): ResourceProfile {
     return this.minResources;
+  }
+
+  /**
+   * The operators this vertex runs, head first (Flink's operator IDs): state in snapshots is keyed
+   * by them. A vertex that sets none has one operator whose ID is the vertex ID.
+   */
+  setOperatorIDs(operators: readonly { readonly operatorId: OperatorID; readonly uid?: string }[]): void {
+    if (operators.length === 0)
+      throw new IllegalArgumentError(`Vertex '${this.name}' needs at least one operator ID.`);
+    this.operators = [...operators];
+  }
+  getOperatorIDs(): readonly { readonly operatorId: OperatorID; readonly uid?: string }[] {
+    return this.operators ?? [{ operatorId: this.id as string as OperatorID }];
+  }
+  /** Whether operator IDs were set explicitly (rather than derived from the vertex ID). */
+  hasExplicitOperatorIDs(): boolean {
+    return this.operators !== undefined;
   }
 
   getInputs(): readonly JobEdge[] {

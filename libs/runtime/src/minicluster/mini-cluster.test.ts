@@ -43,7 +43,8 @@ async function startCluster(
 afterEach(async () => {
   // No job leaves partitions behind: pipelined ones go when consumed or cancelled, blocking ones at the end.
   await new Promise((resolve) => setTimeout(resolve, 10));
-  for (const te of cluster?.getTaskExecutors() ?? []) expect(te.getShuffleEnvironment().getNumberOfPartitions()).toBe(0);
+  for (const te of cluster?.getTaskExecutors() ?? [])
+    expect(te.getShuffleEnvironment().getNumberOfPartitions()).toBe(0);
   await cluster?.closeAsync();
   cluster = undefined;
   observed.reset();

@@ -1,2 +1,3 @@
 export * from './java-hash-code.js';
+export * from './state-handles.js';
 export * from './key-group-range-assignment.js';

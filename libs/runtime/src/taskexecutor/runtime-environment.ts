@@ -2,6 +2,7 @@ import type { Configuration } from '../core/configuration.js';
 import { IllegalArgumentError } from '../core/errors.js';
 import type { ExecutionAttemptID, JobID, JobVertexID } from '../core/ids.js';
 import type { AccumulatorRegistry } from '../execution/accumulators.js';
+import type { TaskStateManager } from '../execution/checkpointable.js';
 import type { Environment, TaskIOMetrics, TaskInfo } from '../execution/environment.js';
 import type { InputGate } from '../io/network/input-gate.js';
 import type { RecordWriter } from '../io/network/record-writer.js';
@@ -20,6 +21,7 @@ export class RuntimeEnvironment implements Environment {
     private readonly accumulators: AccumulatorRegistry,
     private readonly ioMetrics: TaskIOMetrics,
     private readonly cancellation: AbortSignal,
+    private readonly taskStateManager: TaskStateManager,
   ) {}
 
   getJobID(): JobID {
@@ -78,5 +80,8 @@ export class RuntimeEnvironment implements Environment {
   }
   getCancellationSignal(): AbortSignal {
     return this.cancellation;
+  }
+  getTaskStateManager(): TaskStateManager {
+    return this.taskStateManager;
   }
 }

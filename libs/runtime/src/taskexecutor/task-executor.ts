@@ -153,7 +153,11 @@ export class TaskExecutor implements TaskExecutorGateway {
         (state) => {
           this.reportTaskState(connection, state);
         },
-        this.configuration.taskCancellationTimeoutMs,
+        {
+          ...(this.configuration.taskCancellationTimeoutMs !== undefined
+            ? { cancellationTimeoutMs: this.configuration.taskCancellationTimeoutMs }
+            : {}),
+        },
       );
       this.tasks.set(tdd.executionId, task);
       void task.start().then(() => {

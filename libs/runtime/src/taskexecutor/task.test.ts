@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { ManualClock } from '../core/clock.js';
 import { Configuration } from '../core/configuration.js';
 import { EddyError, IllegalArgumentError } from '../core/errors.js';
 import {
@@ -18,6 +19,7 @@ import type { InvokableClass } from '../execution/invokable.js';
 import { LocalShuffleEnvironment } from '../io/network/local-shuffle-environment.js';
 import { JobType, ResultPartitionType } from '../jobgraph/enums.js';
 import { Task } from './task.js';
+import type { TaskOptions } from './task.js';
 import type { TaskExecutionState } from './task-execution-state.js';
 
 function descriptor(overrides: Partial<TaskDeploymentDescriptor> = {}): TaskDeploymentDescriptor {
@@ -53,7 +55,7 @@ function descriptor(overrides: Partial<TaskDeploymentDescriptor> = {}): TaskDepl
   };
 }
 
-function newTask(invokable: InvokableClass, tdd = descriptor(), cancellationTimeoutMs?: number) {
+function newTask(invokable: InvokableClass, tdd = descriptor(), options: TaskOptions = {}) {
   const shuffle = new LocalShuffleEnvironment(new Configuration());
   const reports: TaskExecutionState[] = [];
   const task = new Task(
@@ -63,7 +65,7 @@ function newTask(invokable: InvokableClass, tdd = descriptor(), cancellationTime
     (state) => {
       reports.push(state);
     },
-    cancellationTimeoutMs,
+    options,
   );
   return { task, shuffle, reports, states: () => reports.map((report) => report.state) };
 }
@@ -211,7 +213,7 @@ describe('Task', () => {
   });
 
   it('gives up on a task that ignores cancellation after task.cancellation.timeout', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const clock = new ManualClock();
     const { task, states } = newTask(
       class extends AbstractInvokable {
         invoke(): Promise<void> {
@@ -219,15 +221,15 @@ describe('Task', () => {
         }
       },
       descriptor(),
-      5_000,
+      { cancellationTimeoutMs: 5_000, executor: clock },
     );
     const terminated = task.start();
     await Promise.resolve();
     task.cancelExecution();
 
-    vi.advanceTimersByTime(4_999);
+    clock.advance(4_999);
     expect(task.getExecutionState()).toBe('CANCELING');
-    vi.advanceTimersByTime(1);
+    clock.advance(1);
 
     await expect(terminated).resolves.toBe('CANCELED');
     expect(states()).toEqual(['INITIALIZING', 'RUNNING', 'CANCELED']);

@@ -1,4 +1,7 @@
+import type { CheckpointStorage } from '../checkpoint/storage/checkpoint-storage.js';
 import { deferred } from '../core/async.js';
+import { SystemScheduledExecutor } from '../core/clock.js';
+import type { ScheduledExecutor } from '../core/clock.js';
 import { Configuration } from '../core/configuration.js';
 import { EddyError, SerializedError } from '../core/errors.js';
 import type { ExecutionAttemptID } from '../core/ids.js';
@@ -11,9 +14,28 @@ import type { InputGate } from '../io/network/input-gate.js';
 import type { ShuffleEnvironment, TaskResultPartition } from '../io/network/shuffle-environment.js';
 import { RuntimeEnvironment } from './runtime-environment.js';
 import type { TaskExecutionState } from './task-execution-state.js';
+import { TaskStateManagerImpl } from './task-state-manager.js';
+import type { CheckpointResponder } from './task-state-manager.js';
 
 /** The task was cancelled (Flink's CancelTaskException): pending reads and writes end with it. */
 export class CancelTaskError extends EddyError {}
+
+/** How a Task is run; every field has a default. */
+export interface TaskOptions {
+  /** `task.cancellation.timeout` (default 180 s): a cancelled task that did not stop is given up on after it. */
+  readonly cancellationTimeoutMs?: number;
+  /** Runs the cancellation watchdog (default: the system timers). */
+  readonly executor?: ScheduledExecutor;
+  /** Where snapshots are written (default: inline, as without a checkpoint directory). */
+  readonly checkpointStorage?: CheckpointStorage;
+  /** Where checkpoint acknowledgements go (default: nowhere — the task is not part of checkpoints). */
+  readonly checkpointResponder?: CheckpointResponder;
+}
+
+const NO_CHECKPOINT_RESPONDER: CheckpointResponder = {
+  acknowledgeCheckpoint: () => undefined,
+  declineCheckpoint: () => undefined,
+};
 
 /** Where a Task reports its state changes: its JobMaster, through the TaskExecutor. */
 export type TaskStateReporter = (state: TaskExecutionState) => void;
@@ -41,15 +63,26 @@ export class Task {
   private gates: InputGate[] = [];
   private invokable: TaskInvokable | undefined;
   private externalFailure: Error | undefined;
+  private readonly cancellationTimeoutMs: number;
+  private readonly executor: ScheduledExecutor;
+  private readonly taskStateManager: TaskStateManagerImpl;
 
   constructor(
     private readonly tdd: TaskDeploymentDescriptor,
     private readonly invokableClass: InvokableClass,
     private readonly shuffleEnvironment: ShuffleEnvironment,
     private readonly report: TaskStateReporter,
-    /** `task.cancellation.timeout`: after this long a cancelled task that did not stop is given up on. */
-    private readonly cancellationTimeoutMs = 180_000,
-  ) {}
+    options: TaskOptions = {},
+  ) {
+    this.cancellationTimeoutMs = options.cancellationTimeoutMs ?? 180_000;
+    this.executor = options.executor ?? SystemScheduledExecutor;
+    this.taskStateManager = new TaskStateManagerImpl(
+      tdd.executionId,
+      tdd.taskRestore,
+      options.checkpointStorage,
+      options.checkpointResponder ?? NO_CHECKPOINT_RESPONDER,
+    );
+  }
 
   getExecutionId(): ExecutionAttemptID {
     return this.tdd.executionId;
@@ -95,7 +128,7 @@ export class Task {
     this.invokable?.cancel().catch(() => undefined);
     // A task runs on the shared event loop and cannot be killed; one that ignores cancellation is
     // reported terminal after the timeout so that its job can move on (Flink kills the process).
-    const watchdog = setTimeout(() => {
+    const watchdog = this.executor.schedule(() => {
       this.end(
         failure === undefined ? ExecutionState.CANCELED : ExecutionState.FAILED,
         failure ??
@@ -104,9 +137,8 @@ export class Task {
           ),
       );
     }, this.cancellationTimeoutMs);
-    watchdog.unref();
     void this.terminated.promise.then(() => {
-      clearTimeout(watchdog);
+      watchdog.cancel();
     });
   }
 
@@ -145,6 +177,7 @@ export class Task {
         this.accumulators,
         this.ioMetrics,
         this.abort.signal,
+        this.taskStateManager,
       );
       this.invokable = new this.invokableClass(environment);
       this.checkNotStopped();

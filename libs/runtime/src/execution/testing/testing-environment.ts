@@ -5,13 +5,16 @@ import { AllocationID, ExecutionAttemptID, ExecutionVertexID, JobID, JobVertexID
 import type { InputGate } from '../../io/network/input-gate.js';
 import type { RecordWriter } from '../../io/network/record-writer.js';
 import { AccumulatorRegistry } from '../accumulators.js';
+import type { TaskStateManager } from '../checkpointable.js';
 import type { Environment, TaskInfo, TaskIOMetrics } from '../environment.js';
 import type { InvokableClass, TaskInvokable } from '../invokable.js';
 import { TestingInputGate } from './testing-input-gate.js';
 import { TestingRecordWriter } from './testing-record-writer.js';
+import { TestingTaskStateManager } from './testing-task-state-manager.js';
 
 export * from './testing-input-gate.js';
 export * from './testing-record-writer.js';
+export * from './testing-task-state-manager.js';
 
 /** What a {@link TestingEnvironment} holds. Every field is optional. */
 export interface TestingEnvironmentOptions {
@@ -29,6 +32,8 @@ export interface TestingEnvironmentOptions {
   readonly inputGates?: readonly InputGate[];
   /** Writers, or how many TestingRecordWriters to create. Default 1 TestingRecordWriter. */
   readonly writers?: readonly RecordWriter[] | number;
+  /** Default: a TestingTaskStateManager with nothing to restore. */
+  readonly taskStateManager?: TaskStateManager;
 }
 
 /**
@@ -54,8 +59,10 @@ export class TestingEnvironment implements Environment {
     numBuffersOut: 0,
   };
   private readonly cancellation = new AbortController();
+  private readonly taskStateManager: TaskStateManager;
 
   constructor(options: TestingEnvironmentOptions = {}) {
+    this.taskStateManager = options.taskStateManager ?? new TestingTaskStateManager();
     const subtaskIndex = options.subtaskIndex ?? 0;
     const parallelism = options.parallelism ?? 1;
     const attemptNumber = options.attemptNumber ?? 0;
@@ -171,5 +178,9 @@ export class TestingEnvironment implements Environment {
   }
   getCancellationSignal(): AbortSignal {
     return this.cancellation.signal;
+  }
+
+  getTaskStateManager(): TaskStateManager {
+    return this.taskStateManager;
   }
 }

@@ -99,8 +99,10 @@ export class SlotPool {
   /** Takes the slots a TaskExecutor offers: those requested, or any that can serve a pending request. */
   async offerSlots(location: TaskManagerLocation, offers: readonly SlotOffer[]): Promise<SlotOffer[]> {
     if (this.closed) return [];
+    const gateway = await this.options.connectTaskExecutor(location.address);
+    // No await below: a request found waiting is completed before anything else can touch it.
+    if (this.closed) return [];
     const accepted: SlotOffer[] = [];
-    let gateway: TaskExecutorGateway | undefined;
     for (const offer of offers) {
       if (this.allocated.has(offer.allocationId)) {
         accepted.push(offer);
@@ -108,7 +110,6 @@ export class SlotPool {
       }
       const request = this.pending.get(offer.allocationId) ?? this.anyPendingRequestFor(offer);
       if (request === undefined) continue;
-      gateway ??= await this.options.connectTaskExecutor(location.address);
       const slot: PhysicalSlot = {
         allocationId: offer.allocationId,
         location,

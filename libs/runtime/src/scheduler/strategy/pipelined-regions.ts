@@ -121,10 +121,21 @@ export class PipelinedRegionTopology {
       this.regionOfVertex.set(ejv.getJobVertexId(), indices);
     }
     members.forEach((vertices, index) => {
+      // Only inputs produced by other regions gate scheduling; a region merged on a blocking
+      // cycle produces some of its own blocking inputs and would otherwise wait on itself. A group
+      // is produced wholly inside or wholly outside a region (whole logical regions are collapsed),
+      // so its first partition's producer (subtask n produces partition n) tells which.
       const blocking = new Set<ConsumedPartitionGroup>();
       for (const vertex of vertices) {
-        for (const group of vertex.getConsumedPartitionGroups())
-          if (isBlockingResult(group.resultType)) blocking.add(group);
+        for (const group of vertex.getConsumedPartitionGroups()) {
+          if (!isBlockingResult(group.resultType) || blocking.has(group)) continue;
+          const producer = graph.getIntermediateResult(group.dataSetId)?.getProducer();
+          const producerRegion =
+            producer === undefined
+              ? undefined
+              : this.regionOfVertex.get(producer.getJobVertexId())?.[group.partitionNumbers[0] ?? 0];
+          if (producerRegion !== index) blocking.add(group);
+        }
       }
       this.regions.push(new SchedulingPipelinedRegion(index, vertices, [...blocking]));
     });
