@@ -82,17 +82,13 @@ export type StateDescriptor =
 
 export const StateDescriptors = {
   value<T>(name: string, defaultValue?: T): ValueStateDescriptor<T> {
-    return {
-      kind: 'value',
-      name,
-      ...(defaultValue !== undefined ? { defaultValue } : {}),
-    } as ValueStateDescriptor<T>;
+    return { kind: 'value', name, ...(defaultValue !== undefined ? { defaultValue } : {}) };
   },
   list<T>(name: string): ListStateDescriptor<T> {
-    return { kind: 'list', name } as ListStateDescriptor<T>;
+    return { kind: 'list', name };
   },
   map<K, V>(name: string): MapStateDescriptor<K, V> {
-    return { kind: 'map', name } as MapStateDescriptor<K, V>;
+    return { kind: 'map', name };
   },
   reducing<T>(name: string, reduce: (a: T, b: T) => T): ReducingStateDescriptor<T> {
     return { kind: 'reducing', name, reduce } as unknown as ReducingStateDescriptor<T>;

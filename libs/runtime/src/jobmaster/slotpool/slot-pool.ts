@@ -101,7 +101,7 @@ export class SlotPool {
     if (this.closed) return [];
     const gateway = await this.options.connectTaskExecutor(location.address);
     // No await below: a request found waiting is completed before anything else can touch it.
-    if (this.closed) return [];
+    if (this.isClosed()) return [];
     const accepted: SlotOffer[] = [];
     for (const offer of offers) {
       if (this.allocated.has(offer.allocationId)) {
@@ -148,6 +148,11 @@ export class SlotPool {
       lost.push(allocationId);
     }
     return lost;
+  }
+
+  /** Read through a method so that checks after an await are not narrowed away. */
+  isClosed(): boolean {
+    return this.closed;
   }
 
   getNumberOfAllocatedSlots(): number {
