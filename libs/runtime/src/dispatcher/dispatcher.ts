@@ -14,7 +14,14 @@ import { checkJobGraph } from '../jobgraph/job-graph-validator.js';
 import { JobMaster } from '../jobmaster/job-master.js';
 import { DEFAULT_PARALLELISM } from '../jobmaster/job-master-options.js';
 import type { RpcService } from '../rpc/rpc-service.js';
-import { DuplicateJobSubmissionError, JobAlreadyTerminalError, JobNotFoundError } from './errors.js';
+import type { SavepointFormatType } from '../checkpoint/checkpoint-types.js';
+import { createCheckpointStorage } from '../checkpoint/storage/checkpoint-storage-options.js';
+import {
+  DuplicateJobSubmissionError,
+  JobAlreadyTerminalError,
+  JobNotFoundError,
+  JobNotRunningError,
+} from './errors.js';
 import { JobResult } from './job-result.js';
 import type { ExecutionGraphInfoStore, ExecutionPlanStore, JobResultStore } from './stores.js';
 import {
@@ -240,6 +247,38 @@ export class Dispatcher {
     job.cancelRequested = true;
     if (job.jobMaster !== undefined) await job.jobMaster.cancel();
     return Acknowledge.get();
+  }
+
+  /** Triggers a checkpoint of a running job; resolves with its ID once completed. */
+  triggerCheckpoint(jobId: JobID): Promise<number> {
+    return this.runningJobMaster(jobId).triggerCheckpoint();
+  }
+
+  /** Triggers a savepoint of a running job; resolves with its path. */
+  triggerSavepoint(
+    jobId: JobID,
+    targetDirectory: string | null,
+    formatType: SavepointFormatType = 'CANONICAL',
+  ): Promise<string> {
+    return this.runningJobMaster(jobId).triggerSavepoint(targetDirectory, formatType);
+  }
+
+  /** Stops a running job with a savepoint; resolves with its path once the job finished. */
+  stopWithSavepoint(jobId: JobID, targetDirectory: string | null, drain = false): Promise<string> {
+    return this.runningJobMaster(jobId).stopWithSavepoint(targetDirectory, drain);
+  }
+
+  /** Deletes a savepoint (or retained checkpoint) directory; refuses anything that is not one. */
+  async disposeSavepoint(savepointPath: string): Promise<Acknowledge> {
+    await createCheckpointStorage(this.services.configuration).disposeSnapshot(savepointPath);
+    return Acknowledge.get();
+  }
+
+  private runningJobMaster(jobId: JobID): JobMaster {
+    const job = this.running.get(jobId);
+    if (job === undefined) throw new JobNotFoundError(jobId);
+    if (job.jobMaster === undefined) throw new JobNotRunningError(jobId);
+    return job.jobMaster;
   }
 
   /** Cancels every running job and waits until they ended. */

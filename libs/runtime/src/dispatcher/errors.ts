@@ -24,3 +24,10 @@ export class JobAlreadyTerminalError extends EddyError {
     super(`Job ${jobId} has already reached the terminal state ${status}.`);
   }
 }
+
+/** The job is known but its JobMaster is not running (yet or any more), so it cannot be asked. */
+export class JobNotRunningError extends EddyError {
+  constructor(readonly jobId: JobID) {
+    super(`Job ${jobId} is not running: it is still initializing or already ended.`);
+  }
+}

@@ -1,6 +1,6 @@
 import { Configuration } from '../core/configuration.js';
 import type { ConfigValue } from '../core/configuration.js';
-import { IntermediateDataSetID, JobID, JobVertexID } from '../core/ids.js';
+import { IntermediateDataSetID, JobID, JobVertexID, OperatorID } from '../core/ids.js';
 import { MemorySize } from '../core/memory-size.js';
 import { ResourceProfile } from '../core/resource-profile.js';
 import type { ResourceProfileJson } from '../core/resource-profile.js';
@@ -18,6 +18,8 @@ import { InvalidJobGraphError } from './job-graph-validator.js';
 import { DEFAULT_SLOT_SHARING_GROUP, JobVertex, defaultPartitioner } from './job-vertex.js';
 import type { IntermediateDataSet } from './job-vertex.js';
 import { PARTITIONER_TYPES } from './partitioner-spec.js';
+import { SavepointRestoreSettings } from './savepoint-restore-settings.js';
+import type { RestoreClaimMode, SavepointRestoreSettingsJson } from './savepoint-restore-settings.js';
 import type { PartitionerSpec } from './partitioner-spec.js';
 
 /** One input of a vertex in the JSON form. */
@@ -52,6 +54,8 @@ export interface JobVertexJson {
   readonly slotSharingGroup?: string;
   /** The resources each subtask needs; default: any slot fits (ResourceProfile.ANY). */
   readonly resources?: ResourceProfileJson;
+  /** The operators the vertex runs, head first; default: one operator whose ID is the vertex ID. */
+  readonly operators?: readonly { readonly operatorId: string; readonly uid?: string }[];
   /** The results this vertex produces, in output order (written by toJson; optional by hand). */
   readonly producedDataSets?: readonly IntermediateDataSetJson[];
   readonly inputs?: readonly JobEdgeJson[];
@@ -65,6 +69,8 @@ export interface JobGraphJson {
   readonly type?: JobType;
   readonly configuration?: Record<string, ConfigValue>;
   readonly checkpointing?: JobCheckpointingSettingsJson | null;
+  /** The snapshot to start from. */
+  readonly savepointRestore?: SavepointRestoreSettingsJson | null;
   readonly vertices: readonly JobVertexJson[];
 }
 
@@ -76,6 +82,7 @@ export function jobGraphToJson(jobGraph: JobGraph): JobGraphJson {
     type: jobGraph.getJobType(),
     configuration: jobGraph.getJobConfiguration().toMap(),
     checkpointing: settings === undefined ? null : settings.toJson(),
+    savepointRestore: jobGraph.getSavepointRestoreSettings().toJson(),
     vertices: jobGraph.getVerticesAsArray().map((vertex) => ({
       id: vertex.getID(),
       name: vertex.getName(),
@@ -85,6 +92,7 @@ export function jobGraphToJson(jobGraph: JobGraph): JobGraphJson {
       configuration: vertex.getConfiguration().toMap(),
       slotSharingGroup: vertex.getSlotSharingGroup(),
       ...(vertex.getMinResources().isUnknown() ? {} : { resources: vertex.getMinResources().toJson() }),
+      ...(vertex.hasExplicitOperatorIDs() ? { operators: vertex.getOperatorIDs() } : {}),
       producedDataSets: vertex
         .getProducedDataSets()
         .map((dataSet) => ({ id: dataSet.getId(), resultPartitionType: dataSet.getResultType() })),
@@ -187,6 +195,10 @@ export function jobGraphFromJson(input: unknown): JobGraph {
         fail(`${path}.slotSharingGroup`, 'must be a non-empty string.');
       } else vertex.setSlotSharingGroup(raw.slotSharingGroup);
     } else vertex.setSlotSharingGroup(DEFAULT_SLOT_SHARING_GROUP);
+    if (raw.operators !== undefined) {
+      const operators = readOperators(raw.operators, `${path}.operators`, fail);
+      if (operators !== undefined) vertex.setOperatorIDs(operators);
+    }
     if (raw.resources !== undefined) {
       const resources = readResources(raw.resources, `${path}.resources`, fail);
       if (resources !== undefined) vertex.setResources(resources);
@@ -310,6 +322,24 @@ export function jobGraphFromJson(input: unknown): JobGraph {
       fail('checkpointing', (error as Error).message);
     }
   }
+  const restore = input.savepointRestore;
+  if (restore !== undefined && restore !== null) {
+    if (!isRecord(restore) || typeof restore.path !== 'string') {
+      fail('savepointRestore.path', 'must be the path of a savepoint or retained checkpoint.');
+    } else {
+      try {
+        jobGraph.setSavepointRestoreSettings(
+          SavepointRestoreSettings.forPath(
+            restore.path,
+            restore.allowNonRestoredState === true,
+            (restore.claimMode ?? 'NO_CLAIM') as RestoreClaimMode,
+          ),
+        );
+      } catch (error) {
+        fail('savepointRestore', (error as Error).message);
+      }
+    }
+  }
   if (problems.length > 0) throw new InvalidJobGraphError(problems);
   return jobGraph;
 }
@@ -413,4 +443,31 @@ function readConfiguration(
     else fail(`${path}.${key}`, 'must be a string, number or boolean.');
   }
   return configuration;
+}
+
+function readOperators(
+  value: unknown,
+  path: string,
+  fail: (path: string, message: string) => void,
+): { operatorId: OperatorID; uid?: string }[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(path, 'must be a non-empty array of {operatorId, uid?}.');
+    return undefined;
+  }
+  const operators: { operatorId: OperatorID; uid?: string }[] = [];
+  for (const [index, entry] of (value as unknown[]).entries()) {
+    if (!isRecord(entry) || typeof entry.operatorId !== 'string' || !HEX32.test(entry.operatorId)) {
+      fail(`${path}[${index}].operatorId`, 'must be 32 hexadecimal characters.');
+      return undefined;
+    }
+    if (entry.uid !== undefined && typeof entry.uid !== 'string') {
+      fail(`${path}[${index}].uid`, 'must be a string.');
+      return undefined;
+    }
+    operators.push({
+      operatorId: OperatorID.fromHexString(entry.operatorId),
+      ...(typeof entry.uid === 'string' ? { uid: entry.uid } : {}),
+    });
+  }
+  return operators;
 }

@@ -4,6 +4,7 @@ import { JobID } from '../core/ids.js';
 import type { JobVertexID } from '../core/ids.js';
 import type { JobCheckpointingSettings } from './checkpointing-settings.js';
 import { JobType } from './enums.js';
+import { SavepointRestoreSettings } from './savepoint-restore-settings.js';
 import type { JobVertex } from './job-vertex.js';
 
 /**
@@ -17,6 +18,7 @@ export class JobGraph {
   private jobType: JobType = JobType.STREAMING;
   private jobConfiguration = new Configuration();
   private snapshotSettings: JobCheckpointingSettings | undefined;
+  private savepointRestoreSettings = SavepointRestoreSettings.none();
 
   /** `new JobGraph(name)` or `new JobGraph(jobId, name)`. */
   constructor(jobName: string);
@@ -80,6 +82,14 @@ export class JobGraph {
   getCheckpointingSettings(): JobCheckpointingSettings | undefined {
     return this.snapshotSettings;
   }
+  /** The snapshot the job starts from (default: none). */
+  setSavepointRestoreSettings(settings: SavepointRestoreSettings): void {
+    this.savepointRestoreSettings = settings;
+  }
+  getSavepointRestoreSettings(): SavepointRestoreSettings {
+    return this.savepointRestoreSettings;
+  }
+
   isCheckpointingEnabled(): boolean {
     return this.snapshotSettings?.getCheckpointCoordinatorConfiguration().isCheckpointingEnabled() ?? false;
   }

@@ -3,7 +3,14 @@ import type { Clock, ScheduledExecutor } from '../core/clock.js';
 import { Configuration } from '../core/configuration.js';
 import { ComponentClosedError, EddyError, SerializedError } from '../core/errors.js';
 import { JobMasterId, ResourceID } from '../core/ids.js';
-import type { JobID } from '../core/ids.js';
+import type { ExecutionAttemptID, JobID } from '../core/ids.js';
+import type {
+  CheckpointFailureReason,
+  CheckpointMetrics,
+  SavepointFormatType,
+} from '../checkpoint/checkpoint-types.js';
+import { createCheckpointStorage } from '../checkpoint/storage/checkpoint-storage-options.js';
+import type { TaskStateSnapshot } from '../state/state-handles.js';
 import type { TaskManagerLocation } from '../core/task-manager-location.js';
 import type {
   ArchivedExecutionGraph,
@@ -90,6 +97,10 @@ export class JobMaster implements JobMasterGateway {
       executor: services.executor,
       clock: services.clock,
       exceptionHistorySize: configuration.get(EXCEPTION_HISTORY_SIZE),
+      ...(jobGraph.getCheckpointingSettings() !== undefined ||
+      jobGraph.getSavepointRestoreSettings().restoreSavepoint()
+        ? { checkpointStorage: createCheckpointStorage(configuration) }
+        : {}),
     });
     void this.scheduler.getJobTerminationFuture().then((status) => this.onJobTerminated(status));
   }
@@ -145,6 +156,46 @@ export class JobMaster implements JobMasterGateway {
     return Promise.resolve(Acknowledge.get());
   }
 
+  acknowledgeCheckpoint(
+    executionAttemptId: ExecutionAttemptID,
+    checkpointId: number,
+    metrics: CheckpointMetrics,
+    snapshot: TaskStateSnapshot,
+  ): Promise<void> {
+    this.scheduler.acknowledgeCheckpoint(executionAttemptId, checkpointId, metrics, snapshot);
+    return Promise.resolve();
+  }
+
+  declineCheckpoint(
+    executionAttemptId: ExecutionAttemptID,
+    checkpointId: number,
+    reason: CheckpointFailureReason,
+    cause?: SerializedError,
+  ): Promise<void> {
+    this.scheduler.declineCheckpoint(
+      executionAttemptId,
+      checkpointId,
+      reason,
+      cause === undefined ? undefined : SerializedError.toError(cause),
+    );
+    return Promise.resolve();
+  }
+
+  /** Triggers a checkpoint; resolves with its ID once completed. */
+  async triggerCheckpoint(): Promise<number> {
+    return (await this.scheduler.triggerCheckpoint()).checkpointId;
+  }
+
+  /** Triggers a savepoint into `targetDirectory` (or the configured default); resolves with its path. */
+  triggerSavepoint(targetDirectory: string | null, formatType: SavepointFormatType): Promise<string> {
+    return this.scheduler.triggerSavepoint(targetDirectory, formatType);
+  }
+
+  /** Stops the job with a savepoint (draining first with `drain`); resolves with its path. */
+  stopWithSavepoint(targetDirectory: string | null, drain: boolean): Promise<string> {
+    return this.scheduler.stopWithSavepoint(targetDirectory, drain);
+  }
+
   requestJobStatus(): Promise<JobStatus> {
     return Promise.resolve(this.scheduler.requestJobStatus());
   }
@@ -171,6 +222,7 @@ export class JobMaster implements JobMasterGateway {
 
   private async onJobTerminated(status: JobStatus): Promise<void> {
     const archived = this.scheduler.requestJob();
+    await this.scheduler.closeAsync().catch(() => undefined);
     await this.slotPool.close(new ComponentClosedError(`Job ${this.getJobId()} reached ${status}.`));
     await this.resourceManager
       ?.disconnectJobManager(this.getJobId(), this.jobMasterId)

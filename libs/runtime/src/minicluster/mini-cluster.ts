@@ -1,3 +1,5 @@
+import type { SavepointFormatType } from '../checkpoint/checkpoint-types.js';
+import { FS_SMALL_FILE_THRESHOLD } from '../checkpoint/storage/checkpoint-storage-options.js';
 import type { Acknowledge } from '../core/async.js';
 import { SystemClock, SystemScheduledExecutor } from '../core/clock.js';
 import type { Clock, ScheduledExecutor } from '../core/clock.js';
@@ -82,6 +84,7 @@ export class MiniCluster {
           newRpcService(),
           {
             numberOfSlots: this.configuration.getNumSlotsPerTaskManager(),
+            stateMemoryThresholdBytes: configuration.get(FS_SMALL_FILE_THRESHOLD).getBytes(),
             totalResourceProfile: this.configuration.getTaskManagerResources(),
             host: 'localhost',
           },
@@ -132,6 +135,32 @@ export class MiniCluster {
   async executeJob(jobGraph: JobGraph): Promise<JobResult> {
     const submission = await this.submitJob(jobGraph);
     return this.requestJobResult(submission.getJobID());
+  }
+
+  /** Triggers a checkpoint; resolves with its ID once completed. */
+  triggerCheckpoint(jobId: JobID): Promise<number> {
+    return this.getDispatcher().triggerCheckpoint(jobId);
+  }
+
+  /**
+   * Triggers a savepoint into `targetDirectory` (null: `execution.checkpointing.savepoint-dir`);
+   * resolves with the savepoint's path.
+   */
+  triggerSavepoint(
+    jobId: JobID,
+    targetDirectory: string | null,
+    formatType: SavepointFormatType = 'CANONICAL',
+  ): Promise<string> {
+    return this.getDispatcher().triggerSavepoint(jobId, targetDirectory, formatType);
+  }
+
+  /** Stops the job with a savepoint (`drain`: sources end their input first); resolves with its path. */
+  stopWithSavepoint(jobId: JobID, targetDirectory: string | null, drain = false): Promise<string> {
+    return this.getDispatcher().stopWithSavepoint(jobId, targetDirectory, drain);
+  }
+
+  disposeSavepoint(savepointPath: string): Promise<Acknowledge> {
+    return this.getDispatcher().disposeSavepoint(savepointPath);
   }
 
   cancelJob(jobId: JobID): Promise<Acknowledge> {

@@ -29,6 +29,15 @@ interface SlotRequestCall {
 
 /** A TaskExecutor endpoint that records the slot requests it gets and answers as the test says. */
 class RecordingTaskExecutor implements TaskExecutorGateway {
+  triggerCheckpoint(): Promise<Acknowledge> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  confirmCheckpoint(): Promise<Acknowledge> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  abortCheckpoint(): Promise<Acknowledge> {
+    return Promise.reject(new Error('not part of this test'));
+  }
   readonly slotRequests: SlotRequestCall[] = [];
   answer: (call: SlotRequestCall) => Promise<Acknowledge> = () => Promise.resolve(Acknowledge.get());
 

@@ -3,7 +3,23 @@ import type { Clock, ScheduledExecutor } from '../core/clock.js';
 import type { Configuration } from '../core/configuration.js';
 import { EddyError, SerializedError } from '../core/errors.js';
 import type { ErrorInfo } from '../core/errors.js';
-import type { IntermediateResultPartitionID, JobMasterId, ResultPartitionID } from '../core/ids.js';
+import type {
+  ExecutionAttemptID,
+  IntermediateResultPartitionID,
+  JobMasterId,
+  ResultPartitionID,
+} from '../core/ids.js';
+import { CheckpointException } from '../checkpoint/checkpoint-types.js';
+import type {
+  CheckpointFailureReason,
+  CheckpointMetrics,
+  CheckpointType,
+  SavepointFormatType,
+} from '../checkpoint/checkpoint-types.js';
+import type { CompletedCheckpoint } from '../checkpoint/completed-checkpoint.js';
+import type { CheckpointStorage } from '../checkpoint/storage/checkpoint-storage.js';
+import type { JobManagerTaskRestore, TaskStateSnapshot } from '../state/state-handles.js';
+import { JobCheckpointing } from './checkpointing/job-checkpointing.js';
 import { ExecutionState } from '../execution/execution-state.js';
 import type { ArchivedExecutionGraph } from '../executiongraph/archived-execution-graph.js';
 import type { DefaultExecutionGraph } from '../executiongraph/default-execution-graph.js';
@@ -15,7 +31,7 @@ import type { PhysicalSlot } from '../jobmaster/slotpool/slot-pool.js';
 import type { TaskExecutionState } from '../taskexecutor/task-execution-state.js';
 import type { TaskExecutorGateway } from '../taskexecutor/task-executor-gateway.js';
 import { ExceptionHistory } from './exception-history.js';
-import { ExecutionFailureHandler } from './execution-failure-handler.js';
+import { ExecutionFailureHandler, SuppressRestartsError } from './execution-failure-handler.js';
 import type { FailureHandlingResult } from './execution-failure-handler.js';
 import { createFailoverStrategy } from './failover/failover-strategy.js';
 import type { RestartBackoffTimeStrategy } from './failover/restart-backoff-time-strategy.js';
@@ -41,6 +57,8 @@ export interface DefaultSchedulerOptions {
   readonly exceptionHistorySize: number;
   /** Called when the job reaches a terminal status, before the termination future completes. */
   readonly onTerminated?: (status: JobStatus) => void;
+  /** Where snapshots go; needed when the job has checkpointing settings. */
+  readonly checkpointStorage?: CheckpointStorage;
 }
 
 interface DeployedPartitions {
@@ -70,6 +88,9 @@ export class DefaultScheduler implements SchedulerNG {
   private readonly deployedTo = new Map<Execution, TaskExecutorGateway>();
   private nonTerminalExecutions: number;
   private finishedVertices = 0;
+  private readonly checkpointing: JobCheckpointing | undefined;
+  /** The state each vertex about to be deployed restores (set per deployed region). */
+  private readonly restores = new Map<ExecutionVertex, JobManagerTaskRestore>();
 
   constructor(private readonly options: DefaultSchedulerOptions) {
     this.graph = options.graph;
@@ -85,6 +106,30 @@ export class DefaultScheduler implements SchedulerNG {
     );
     this.exceptionHistory = new ExceptionHistory(options.exceptionHistorySize);
     this.nonTerminalExecutions = this.graph.getTotalNumberOfVertices();
+    if (this.graph.getJobGraph().getCheckpointingSettings() !== undefined) {
+      if (options.checkpointStorage === undefined)
+        throw new RangeError('A checkpointed job needs checkpoint storage.');
+      const checkpointing = new JobCheckpointing({
+        graph: this.graph,
+        configuration: options.configuration,
+        storage: options.checkpointStorage,
+        gatewayOf: (execution) => this.deployedTo.get(execution),
+        failJob: (cause) => {
+          this.handleGlobalFailure(cause);
+        },
+        clock: options.clock,
+        executor: options.executor,
+      });
+      this.checkpointing = checkpointing;
+      this.graph.registerJobStatusListener((_jobId, status) => {
+        checkpointing.onJobStatus(status);
+      });
+    }
+  }
+
+  /** The job's checkpointing, when it has checkpointing settings. */
+  getCheckpointing(): JobCheckpointing | undefined {
+    return this.checkpointing;
   }
 
   getExecutionGraph(): DefaultExecutionGraph {
@@ -94,7 +139,25 @@ export class DefaultScheduler implements SchedulerNG {
   startScheduling(): void {
     if (!this.graph.transitionState(JobStatus.CREATED, JobStatus.RUNNING)) return;
     if (this.graph.getTotalNumberOfVertices() === 0) this.checkJobTermination();
-    this.strategy.startScheduling();
+    if (this.checkpointing === undefined) {
+      this.strategy.startScheduling();
+      return;
+    }
+    // A job submitted with a savepoint reads it before anything is deployed; one that cannot be
+    // restored fails without restarts (there is nothing a restart could change).
+    this.checkpointing.loadInitialSavepoint().then(
+      () => {
+        if (this.graph.getState() === JobStatus.RUNNING) this.strategy.startScheduling();
+      },
+      (error: unknown) => {
+        this.failJob(
+          new SuppressRestartsError(
+            `Could not restore the job from its savepoint: ${asError(error).message}`,
+            { cause: error },
+          ),
+        );
+      },
+    );
   }
 
   getJobTerminationFuture(): Promise<JobStatus> {
@@ -113,6 +176,18 @@ export class DefaultScheduler implements SchedulerNG {
 
   /** @internal SchedulerOperations: slots for a whole region, then deployment of each task. */
   allocateSlotsAndDeploy(vertices: readonly ExecutionVertex[]): void {
+    if (this.checkpointing !== undefined) {
+      let restores: Map<ExecutionVertex, JobManagerTaskRestore>;
+      try {
+        restores = this.checkpointing.computeRestores(vertices);
+      } catch (error) {
+        // Flink escalates a failure to restore state to a global failover.
+        this.handleGlobalFailure(asError(error));
+        return;
+      }
+      for (const vertex of vertices) this.restores.delete(vertex);
+      for (const [vertex, restore] of restores) this.restores.set(vertex, restore);
+    }
     const executions = vertices.map((vertex) => vertex.getCurrentExecutionAttempt());
     for (const execution of executions) execution.transitionState(ExecutionState.SCHEDULED);
     const slots = vertices.map((vertex) => this.options.slotAllocator.allocateSlotFor(vertex));
@@ -140,7 +215,12 @@ export class DefaultScheduler implements SchedulerNG {
     execution.transitionState(ExecutionState.DEPLOYING);
     let tdd;
     try {
-      tdd = createTaskDeploymentDescriptor(this.graph, execution, slot.allocationId);
+      tdd = createTaskDeploymentDescriptor(
+        this.graph,
+        execution,
+        slot.allocationId,
+        this.restores.get(execution.getVertex()),
+      );
     } catch (error) {
       this.failExecution(execution, asError(error));
       return;
@@ -284,6 +364,7 @@ export class DefaultScheduler implements SchedulerNG {
       this.verticesWaitingForRestart.add(vertex);
     }
     this.graph.transitionState(JobStatus.RUNNING, JobStatus.RESTARTING);
+    this.checkpointing?.onFailover();
     const cancelled = Promise.all(
       [...vertices].map((vertex) => this.cancelExecution(vertex.getCurrentExecutionAttempt())),
     );
@@ -428,8 +509,72 @@ export class DefaultScheduler implements SchedulerNG {
     }
   }
 
-  closeAsync(): Promise<void> {
-    return Promise.resolve();
+  /** Shuts checkpointing down per its retention policy once the job is terminal. */
+  async closeAsync(): Promise<void> {
+    await this.checkpointing?.shutdown(this.graph.getState());
+  }
+
+  // ---- checkpoints --------------------------------------------------------------------------------
+
+  acknowledgeCheckpoint(
+    attemptId: ExecutionAttemptID,
+    checkpointId: number,
+    metrics: CheckpointMetrics,
+    snapshot: TaskStateSnapshot,
+  ): void {
+    this.checkpointing?.acknowledge(attemptId, checkpointId, metrics, snapshot);
+  }
+
+  declineCheckpoint(
+    attemptId: ExecutionAttemptID,
+    checkpointId: number,
+    reason: CheckpointFailureReason,
+    cause?: Error,
+  ): void {
+    this.checkpointing?.decline(attemptId, checkpointId, reason, cause);
+  }
+
+  /** Triggers a checkpoint now; resolves with it once completed. */
+  triggerCheckpoint(type: CheckpointType = 'CHECKPOINT'): Promise<CompletedCheckpoint> {
+    return this.requireCheckpointing().getCoordinator().triggerCheckpoint(type);
+  }
+
+  /** Triggers a savepoint; resolves with its path. */
+  async triggerSavepoint(
+    targetDirectory: string | null,
+    formatType: SavepointFormatType = 'CANONICAL',
+  ): Promise<string> {
+    const savepoint = await this.requireCheckpointing()
+      .getCoordinator()
+      .triggerSavepoint(targetDirectory, formatType);
+    return savepoint.externalPointer;
+  }
+
+  /**
+   * Stop-with-savepoint: a synchronous savepoint after which the tasks end (with `drain`, sources
+   * end their input first), so the job FINISHES. Resolves with the savepoint path once the job
+   * finished; if the savepoint fails the job keeps running.
+   */
+  async stopWithSavepoint(targetDirectory: string | null, drain: boolean): Promise<string> {
+    const savepoint = await this.requireCheckpointing()
+      .getCoordinator()
+      .triggerSynchronousSavepoint(drain, targetDirectory);
+    const status = await this.termination.promise;
+    if (status !== JobStatus.FINISHED) {
+      throw new EddyError(
+        `The savepoint ${savepoint.externalPointer} was taken, but the job then ended ${status}.`,
+      );
+    }
+    return savepoint.externalPointer;
+  }
+
+  private requireCheckpointing(): JobCheckpointing {
+    if (this.checkpointing === undefined) {
+      throw new CheckpointException('TRIGGER_CHECKPOINT_FAILURE', {
+        detail: 'Checkpointing is not enabled for this job.',
+      });
+    }
+    return this.checkpointing;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AllocationID } from '../core/ids.js';
+import type { JobManagerTaskRestore } from '../state/state-handles.js';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
 import type { Execution } from '../executiongraph/execution.js';
 import type { DefaultExecutionGraph } from '../executiongraph/default-execution-graph.js';
@@ -13,6 +14,7 @@ export function createTaskDeploymentDescriptor(
   graph: DefaultExecutionGraph,
   execution: Execution,
   allocationId: AllocationID,
+  taskRestore?: JobManagerTaskRestore,
 ): TaskDeploymentDescriptor {
   const vertex = execution.getVertex();
   const ejv = vertex.getJobVertex();
@@ -68,5 +70,6 @@ export function createTaskDeploymentDescriptor(
     jobConfiguration: graph.getJobConfiguration().toMap(),
     producedPartitions,
     inputGates,
+    ...(taskRestore !== undefined ? { taskRestore } : {}),
   };
 }

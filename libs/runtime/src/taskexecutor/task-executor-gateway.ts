@@ -1,3 +1,4 @@
+import type { CheckpointOptions } from '../checkpoint/checkpoint-types.js';
 import type { Acknowledge } from '../core/async.js';
 import type { SerializedError } from '../core/errors.js';
 import type {
@@ -37,4 +38,22 @@ export interface TaskExecutorGateway {
   /** Releases result partitions produced here (for example BLOCKING results of an ended job). */
   releasePartitions(jobId: JobID, partitionIds: readonly ResultPartitionID[]): Promise<void>;
   requestSlotReport(): Promise<SlotReport>;
+  /** Asks a source task to take a snapshot (Flink's triggerCheckpoint). Declines reach the JobMaster. */
+  triggerCheckpoint(
+    executionAttemptId: ExecutionAttemptID,
+    checkpointId: number,
+    checkpointTimestamp: number,
+    checkpointOptions: CheckpointOptions,
+  ): Promise<Acknowledge>;
+  /** Checkpoint `checkpointId` completed (Flink's confirmCheckpoint). */
+  confirmCheckpoint(
+    executionAttemptId: ExecutionAttemptID,
+    checkpointId: number,
+    checkpointTimestamp: number,
+  ): Promise<Acknowledge>;
+  abortCheckpoint(
+    executionAttemptId: ExecutionAttemptID,
+    checkpointId: number,
+    latestCompletedCheckpointId: number,
+  ): Promise<Acknowledge>;
 }

@@ -77,6 +77,23 @@ const JOB_CLASSES: ReadonlyMap<string, InvokableClass> = new Map<string, Invokab
 
 /** A JobMaster endpoint that accepts (or refuses) offers and records every task state report. */
 class RecordingJobMaster implements JobMasterGateway {
+  readonly declines: { checkpointId: number; reason: string }[] = [];
+  triggerCheckpoint(): Promise<number> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  triggerSavepoint(): Promise<string> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  stopWithSavepoint(): Promise<string> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  acknowledgeCheckpoint(): Promise<void> {
+    return Promise.resolve();
+  }
+  declineCheckpoint(_executionId: ExecutionAttemptID, checkpointId: number, reason: string): Promise<void> {
+    this.declines.push({ checkpointId, reason });
+    return Promise.resolve();
+  }
   readonly offers: SlotOffer[] = [];
   readonly reports: TaskExecutionState[] = [];
   acceptOffers = true;

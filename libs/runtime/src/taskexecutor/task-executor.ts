@@ -1,3 +1,4 @@
+import type { CheckpointOptions } from '../checkpoint/checkpoint-types.js';
 import { Acknowledge } from '../core/async.js';
 import { ComponentClosedError, EddyError, SerializedError } from '../core/errors.js';
 import type {
@@ -22,6 +23,7 @@ import type { RpcService } from '../rpc/rpc-service.js';
 import type { SlotReport } from './slot-types.js';
 import { Task } from './task.js';
 import type { TaskExecutionState } from './task-execution-state.js';
+import type { CheckpointResponder } from './task-state-manager.js';
 import type { TaskExecutorGateway } from './task-executor-gateway.js';
 import { SlotNotActiveError, TaskSlotTable } from './task-slot-table.js';
 
@@ -37,6 +39,8 @@ export interface TaskExecutorConfiguration {
   readonly dataPort?: number;
   /** `task.cancellation.timeout` in ms (default 180 s). */
   readonly taskCancellationTimeoutMs?: number;
+  /** `state.storage.fs.memory-threshold` in bytes: snapshot state up to this size stays inline (default 20 kb). */
+  readonly stateMemoryThresholdBytes?: number;
 }
 
 interface JobConnection {
@@ -157,6 +161,10 @@ export class TaskExecutor implements TaskExecutorGateway {
           ...(this.configuration.taskCancellationTimeoutMs !== undefined
             ? { cancellationTimeoutMs: this.configuration.taskCancellationTimeoutMs }
             : {}),
+          ...(this.configuration.stateMemoryThresholdBytes !== undefined
+            ? { stateMemoryThresholdBytes: this.configuration.stateMemoryThresholdBytes }
+            : {}),
+          checkpointResponder: this.checkpointResponder(connection),
         },
       );
       this.tasks.set(tdd.executionId, task);
@@ -201,6 +209,38 @@ export class TaskExecutor implements TaskExecutorGateway {
   releasePartitions(_jobId: JobID, partitionIds: readonly ResultPartitionID[]): Promise<void> {
     this.shuffleEnvironment.releasePartitions(partitionIds);
     return Promise.resolve();
+  }
+
+  triggerCheckpoint(
+    executionAttemptId: ExecutionAttemptID,
+    checkpointId: number,
+    checkpointTimestamp: number,
+    checkpointOptions: CheckpointOptions,
+  ): Promise<Acknowledge> {
+    const task = this.tasks.get(executionAttemptId);
+    if (task === undefined) {
+      return Promise.reject(
+        new EddyError(
+          `Cannot trigger checkpoint ${checkpointId}: task ${executionAttemptId} is not running here.`,
+        ),
+      );
+    }
+    task.triggerCheckpointBarrier(checkpointId, checkpointTimestamp, checkpointOptions);
+    return Promise.resolve(Acknowledge.get());
+  }
+
+  confirmCheckpoint(executionAttemptId: ExecutionAttemptID, checkpointId: number): Promise<Acknowledge> {
+    this.tasks.get(executionAttemptId)?.notifyCheckpointComplete(checkpointId);
+    return Promise.resolve(Acknowledge.get());
+  }
+
+  abortCheckpoint(
+    executionAttemptId: ExecutionAttemptID,
+    checkpointId: number,
+    latestCompletedCheckpointId: number,
+  ): Promise<Acknowledge> {
+    this.tasks.get(executionAttemptId)?.notifyCheckpointAborted(checkpointId, latestCompletedCheckpointId);
+    return Promise.resolve(Acknowledge.get());
   }
 
   requestSlotReport(): Promise<SlotReport> {
@@ -260,6 +300,26 @@ export class TaskExecutor implements TaskExecutorGateway {
       // The JobMaster is gone: the slot goes back.
     }
     await this.freeSlot(allocationId);
+  }
+
+  private checkpointResponder(connection: JobConnection): CheckpointResponder {
+    return {
+      acknowledgeCheckpoint: (executionId, checkpointId, metrics, snapshot) => {
+        connection.gateway
+          .acknowledgeCheckpoint(executionId, checkpointId, metrics, snapshot)
+          .catch(() => undefined);
+      },
+      declineCheckpoint: (executionId, checkpointId, reason, cause) => {
+        connection.gateway
+          .declineCheckpoint(
+            executionId,
+            checkpointId,
+            reason,
+            cause === undefined ? undefined : SerializedError.from(cause),
+          )
+          .catch(() => undefined);
+      },
+    };
   }
 
   private reportTaskState(connection: JobConnection, state: TaskExecutionState): void {

@@ -1,13 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
 import type {
   CheckpointFailureReason,
   CheckpointMetrics,
   CheckpointOptions,
 } from '../checkpoint/checkpoint-types.js';
-import type { CheckpointStorage, CheckpointStreamFactory } from '../checkpoint/storage/checkpoint-storage.js';
-import { IllegalStateError } from '../core/errors.js';
+import type { CheckpointStreamFactory } from '../checkpoint/storage/checkpoint-storage.js';
+import {
+  DEFAULT_MEMORY_THRESHOLD_BYTES,
+  FsCheckpointStreamFactory,
+  MemoryCheckpointStreamFactory,
+  readStreamState,
+} from '../checkpoint/storage/checkpoint-stream-factories.js';
+import { LOCAL_FILE_SYSTEM } from '../checkpoint/storage/storage-file-system.js';
 import type { ExecutionAttemptID } from '../core/ids.js';
 import type { TaskStateManager } from '../execution/checkpointable.js';
 import type { JobManagerTaskRestore, StreamStateHandle, TaskStateSnapshot } from '../state/state-handles.js';
@@ -28,42 +31,32 @@ export interface CheckpointResponder {
   ): void;
 }
 
-/** Keeps every piece of state inline: used when no checkpoint storage is configured. */
-const INLINE_STREAM_FACTORY: CheckpointStreamFactory = {
-  write: (bytes) =>
-    Promise.resolve({ type: 'bytes', data: Buffer.from(bytes).toString('base64'), size: bytes.byteLength }),
-};
-
 /**
- * A task's TaskStateManager (Flink's TaskStateManagerImpl): the restore it was deployed with, the
- * storage its snapshots go to, and the responder its acknowledgements go through.
+ * A task's TaskStateManager (Flink's TaskStateManagerImpl): the restore it was deployed with,
+ * where its snapshots are written (files in the snapshot's directory above the memory threshold,
+ * inline without a directory), and the responder its acknowledgements go through.
  */
 export class TaskStateManagerImpl implements TaskStateManager {
   constructor(
     private readonly executionId: ExecutionAttemptID,
     private readonly restore: JobManagerTaskRestore | undefined,
-    private readonly storage: CheckpointStorage | undefined,
     private readonly responder: CheckpointResponder,
+    /** `state.storage.fs.memory-threshold`: state up to this size stays inline (default 20 kb). */
+    private readonly memoryThresholdBytes = DEFAULT_MEMORY_THRESHOLD_BYTES,
   ) {}
 
   getRestore(): JobManagerTaskRestore | undefined {
     return this.restore;
   }
 
-  async readRestoredState(handle: StreamStateHandle): Promise<Uint8Array> {
-    const baseDirectory = this.restore?.baseDirectory ?? null;
-    if (this.storage !== undefined) return this.storage.readState(handle, baseDirectory);
-    if (handle.type === 'bytes') return Buffer.from(handle.data, 'base64');
-    if (baseDirectory === null) {
-      throw new IllegalStateError(
-        `State file ${handle.relativePath} has no snapshot directory to resolve against.`,
-      );
-    }
-    return readFile(join(baseDirectory, handle.relativePath));
+  readRestoredState(handle: StreamStateHandle): Promise<Uint8Array> {
+    return readStreamState(LOCAL_FILE_SYSTEM, handle, this.restore?.baseDirectory ?? null);
   }
 
   createStreamFactory(options: CheckpointOptions): CheckpointStreamFactory {
-    return this.storage?.createStreamFactory(options.targetLocation) ?? INLINE_STREAM_FACTORY;
+    return options.targetLocation === null
+      ? new MemoryCheckpointStreamFactory()
+      : new FsCheckpointStreamFactory(options.targetLocation, this.memoryThresholdBytes, LOCAL_FILE_SYSTEM);
   }
 
   acknowledgeCheckpoint(checkpointId: number, metrics: CheckpointMetrics, snapshot: TaskStateSnapshot): void {

@@ -1,4 +1,4 @@
-import type { CheckpointStorage } from '../checkpoint/storage/checkpoint-storage.js';
+import type { CheckpointOptions } from '../checkpoint/checkpoint-types.js';
 import { deferred } from '../core/async.js';
 import { SystemScheduledExecutor } from '../core/clock.js';
 import type { ScheduledExecutor } from '../core/clock.js';
@@ -8,6 +8,7 @@ import type { ExecutionAttemptID } from '../core/ids.js';
 import { AccumulatorRegistry } from '../execution/accumulators.js';
 import type { TaskIOMetrics } from '../execution/environment.js';
 import { ExecutionState, isTerminalExecutionState } from '../execution/execution-state.js';
+import { isCheckpointableTask } from '../execution/checkpointable.js';
 import type { InvokableClass, TaskInvokable } from '../execution/invokable.js';
 import type { TaskDeploymentDescriptor } from '../deployment/task-deployment-descriptor.js';
 import type { InputGate } from '../io/network/input-gate.js';
@@ -26,8 +27,8 @@ export interface TaskOptions {
   readonly cancellationTimeoutMs?: number;
   /** Runs the cancellation watchdog (default: the system timers). */
   readonly executor?: ScheduledExecutor;
-  /** Where snapshots are written (default: inline, as without a checkpoint directory). */
-  readonly checkpointStorage?: CheckpointStorage;
+  /** `state.storage.fs.memory-threshold` in bytes: state up to this size stays inline (default 20 kb). */
+  readonly stateMemoryThresholdBytes?: number;
   /** Where checkpoint acknowledgements go (default: nowhere — the task is not part of checkpoints). */
   readonly checkpointResponder?: CheckpointResponder;
 }
@@ -79,8 +80,8 @@ export class Task {
     this.taskStateManager = new TaskStateManagerImpl(
       tdd.executionId,
       tdd.taskRestore,
-      options.checkpointStorage,
       options.checkpointResponder ?? NO_CHECKPOINT_RESPONDER,
+      options.stateMemoryThresholdBytes,
     );
   }
 
@@ -105,6 +106,49 @@ export class Task {
   start(): Promise<ExecutionState> {
     void this.run();
     return this.terminated.promise;
+  }
+
+  /**
+   * Asks the task to take a snapshot (sources). A task that is not running, or whose invokable
+   * takes no part in checkpoints, declines so the coordinator does not wait for it.
+   */
+  triggerCheckpointBarrier(checkpointId: number, timestamp: number, options: CheckpointOptions): void {
+    const invokable = this.invokable;
+    if (
+      this.state !== ExecutionState.RUNNING ||
+      invokable === undefined ||
+      !isCheckpointableTask(invokable)
+    ) {
+      this.taskStateManager.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED_TASK_NOT_READY');
+      return;
+    }
+    invokable.triggerCheckpointAsync({ checkpointId, timestamp }, options).then(
+      (triggered) => {
+        if (!triggered)
+          this.taskStateManager.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED_TASK_NOT_READY');
+      },
+      (error: unknown) => {
+        this.taskStateManager.declineCheckpoint(checkpointId, 'CHECKPOINT_DECLINED', asError(error));
+      },
+    );
+  }
+
+  /** Checkpoint `checkpointId` completed: the invokable may commit side effects. */
+  notifyCheckpointComplete(checkpointId: number): void {
+    const invokable = this.invokable;
+    if (this.state !== ExecutionState.RUNNING || invokable === undefined || !isCheckpointableTask(invokable))
+      return;
+    invokable.notifyCheckpointCompleteAsync(checkpointId).catch((error: unknown) => {
+      // Flink fails the task when committing a completed checkpoint fails.
+      this.failExternally(asError(error));
+    });
+  }
+
+  notifyCheckpointAborted(checkpointId: number, latestCompletedCheckpointId: number): void {
+    const invokable = this.invokable;
+    if (this.state !== ExecutionState.RUNNING || invokable === undefined || !isCheckpointableTask(invokable))
+      return;
+    invokable.notifyCheckpointAbortAsync(checkpointId, latestCompletedCheckpointId).catch(() => undefined);
   }
 
   /** Cancels the task: it ends CANCELED. */
@@ -230,4 +274,8 @@ export class Task {
     });
     this.terminated.resolve(state);
   }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

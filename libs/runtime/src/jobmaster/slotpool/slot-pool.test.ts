@@ -28,6 +28,21 @@ const SLOT_PROFILE = ResourceProfile.fromResources(1, MemorySize.ofMebiBytes(64)
 /** The part of a JobMaster the slot pool needs: it takes the TaskExecutors' offers. */
 class SlotOfferEndpoint implements JobMasterGateway {
   constructor(private readonly pool: SlotPool) {}
+  triggerCheckpoint(): Promise<number> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  triggerSavepoint(): Promise<string> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  stopWithSavepoint(): Promise<string> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  acknowledgeCheckpoint(): Promise<void> {
+    return Promise.reject(new Error('not part of this test'));
+  }
+  declineCheckpoint(): Promise<void> {
+    return Promise.reject(new Error('not part of this test'));
+  }
   offerSlots(taskManager: TaskManagerLocation, offers: readonly SlotOffer[]): Promise<SlotOffer[]> {
     return this.pool.offerSlots(taskManager, offers);
   }
