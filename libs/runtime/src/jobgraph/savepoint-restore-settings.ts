@@ -35,9 +35,7 @@ export class SavepointRestoreSettings {
   ): SavepointRestoreSettings {
     if (path.trim().length === 0) throw new IllegalArgumentError('A savepoint path must not be empty.');
     if (!CLAIM_MODES.includes(claimMode)) {
-      throw new IllegalArgumentError(
-        `Unknown claim mode '${String(claimMode)}': use ${CLAIM_MODES.join(', ')}.`,
-      );
+      throw new IllegalArgumentError(`Unknown claim mode '${claimMode}': use ${CLAIM_MODES.join(', ')}.`);
     }
     return new SavepointRestoreSettings(path, allowNonRestoredState, claimMode);
   }
