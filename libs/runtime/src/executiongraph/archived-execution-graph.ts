@@ -1,3 +1,5 @@
+import type { CheckpointStatsSnapshot } from '../checkpoint/checkpoint-stats.js';
+import type { CheckpointCoordinatorConfigurationJson } from '../jobgraph/checkpointing-settings.js';
 import { Configuration } from '../core/configuration.js';
 import type { ErrorInfo, SerializedError } from '../core/errors.js';
 import type { ExecutionAttemptID, IntermediateDataSetID, JobID, JobVertexID } from '../core/ids.js';
@@ -76,6 +78,10 @@ export interface ArchivedExecutionGraphJson {
   readonly accumulators: Readonly<Record<string, SerializedAccumulator>>;
   readonly exceptionHistory: readonly ExceptionHistoryEntry[];
   readonly checkpointingEnabled: boolean;
+  /** The checkpoint coordinator's configuration, when the job has checkpointing settings. */
+  readonly checkpointConfiguration?: CheckpointCoordinatorConfigurationJson;
+  /** Checkpoint statistics (counts, summary, latest, history), when the job has checkpointing settings. */
+  readonly checkpointStats?: CheckpointStatsSnapshot;
 }
 
 /** Read access to a job's execution graph, live or archived (Flink's AccessExecutionGraph). */
@@ -173,6 +179,10 @@ export class ArchivedExecutionGraph implements AccessExecutionGraph {
   }
   getAccumulators(): Readonly<Record<string, SerializedAccumulator>> {
     return this.json.accumulators;
+  }
+  /** Checkpoint statistics; undefined when the job has no checkpointing settings. */
+  getCheckpointStatsSnapshot(): CheckpointStatsSnapshot | undefined {
+    return this.json.checkpointStats;
   }
   getExceptionHistory(): readonly ExceptionHistoryEntry[] {
     return this.json.exceptionHistory;

@@ -1,3 +1,4 @@
+import type { CheckpointStatsSnapshot } from '../checkpoint/checkpoint-stats.js';
 import type { Clock } from '../core/clock.js';
 import { SystemClock } from '../core/clock.js';
 import type { Configuration } from '../core/configuration.js';
@@ -220,7 +221,14 @@ export class DefaultExecutionGraph implements AccessExecutionGraph {
   }
 
   /** A snapshot of the graph as plain data, with the scheduler's exception history. */
-  archive(exceptionHistory: readonly ExceptionHistoryEntry[] = []): ArchivedExecutionGraph {
+  archive(
+    exceptionHistory: readonly ExceptionHistoryEntry[] = [],
+    checkpointStats?: CheckpointStatsSnapshot,
+  ): ArchivedExecutionGraph {
+    const checkpointConfiguration = this.jobGraph
+      .getCheckpointingSettings()
+      ?.getCheckpointCoordinatorConfiguration()
+      .toJson();
     return ArchivedExecutionGraph.fromJson({
       jobId: this.getJobID(),
       jobName: this.getJobName(),
@@ -233,6 +241,8 @@ export class DefaultExecutionGraph implements AccessExecutionGraph {
       accumulators: this.getAggregatedAccumulators(),
       exceptionHistory: [...exceptionHistory],
       checkpointingEnabled: this.jobGraph.isCheckpointingEnabled(),
+      ...(checkpointConfiguration !== undefined ? { checkpointConfiguration } : {}),
+      ...(checkpointStats !== undefined ? { checkpointStats } : {}),
     });
   }
 }

@@ -165,7 +165,7 @@ export class DefaultScheduler implements SchedulerNG {
   }
 
   requestJob(): ArchivedExecutionGraph {
-    return this.graph.archive(this.exceptionHistory.getEntries());
+    return this.graph.archive(this.exceptionHistory.getEntries(), this.checkpointing?.getStatsSnapshot());
   }
 
   requestJobStatus(): JobStatus {

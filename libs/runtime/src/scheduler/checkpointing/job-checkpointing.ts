@@ -1,6 +1,9 @@
 import { CheckpointCoordinator } from '../../checkpoint/checkpoint-coordinator.js';
 import type { CheckpointFailureReason, CheckpointMetrics } from '../../checkpoint/checkpoint-types.js';
-import type { CompletedCheckpoint } from '../../checkpoint/completed-checkpoint.js';
+import { CompletedCheckpoint } from '../../checkpoint/completed-checkpoint.js';
+import { StandaloneCheckpointIDCounter } from '../../checkpoint/checkpoint-id-counter.js';
+import type { CheckpointStatsSnapshot } from '../../checkpoint/checkpoint-stats.js';
+import { DefaultCheckpointStatsTracker } from '../../checkpoint/checkpoint-stats-tracker.js';
 import { StandaloneCompletedCheckpointStore } from '../../checkpoint/completed-checkpoint-store.js';
 import { assignTaskStates } from '../../checkpoint/state-assignment/state-assignment-operation.js';
 import { MAX_RETAINED_CHECKPOINTS } from '../../checkpoint/storage/checkpoint-storage-options.js';
@@ -45,6 +48,9 @@ export class JobCheckpointing {
   private readonly coordinator: CheckpointCoordinator;
   private readonly plan: ExecutionGraphCheckpointPlanCalculator;
   private savepoint: RestoreSource | undefined;
+  private readonly store: StandaloneCompletedCheckpointStore;
+  private readonly idCounter = new StandaloneCheckpointIDCounter();
+  private readonly statsTracker = new DefaultCheckpointStatsTracker();
   private readonly periodic: boolean;
 
   constructor(private readonly options: JobCheckpointingOptions) {
@@ -55,15 +61,16 @@ export class JobCheckpointing {
     }
     this.periodic = configuration.isCheckpointingEnabled();
     this.plan = new ExecutionGraphCheckpointPlanCalculator(options.graph, options.gatewayOf);
+    this.store = new StandaloneCompletedCheckpointStore(options.configuration.get(MAX_RETAINED_CHECKPOINTS));
     this.coordinator = new CheckpointCoordinator({
       jobId: options.graph.getJobID(),
       configuration,
       planCalculator: this.plan,
       storage: options.storage,
       failJob: options.failJob,
-      completedCheckpointStore: new StandaloneCompletedCheckpointStore(
-        options.configuration.get(MAX_RETAINED_CHECKPOINTS),
-      ),
+      completedCheckpointStore: this.store,
+      checkpointIdCounter: this.idCounter,
+      statsTracker: this.statsTracker,
       clock: options.clock,
       executor: options.executor,
     });
@@ -91,6 +98,35 @@ export class JobCheckpointing {
       this.plan.getVertices(),
       settings.allowNonRestoredState(),
     );
+    // New checkpoints continue after the restored one, as in Flink, so their IDs and files never collide.
+    await this.idCounter.setCount(location.metadata.checkpointId + 1);
+    this.statsTracker.reportRestored({
+      checkpointId: location.metadata.checkpointId,
+      restoreTimestamp: this.options.clock.absoluteTimeMillis(),
+      isSavepoint: location.metadata.snapshotType !== 'CHECKPOINT',
+      externalPath: location.externalPointer,
+    });
+    if (settings.getRecoveryClaimMode() === 'CLAIM') {
+      // The job owns the snapshot now: it is subsumed (and deleted) like its own checkpoints.
+      const storage = this.options.storage;
+      await this.store.addCheckpointAndSubsumeOldestOne(
+        new CompletedCheckpoint({
+          jobId: this.options.graph.getJobID(),
+          checkpointId: location.metadata.checkpointId,
+          timestamp: location.metadata.timestamp,
+          completionTimestamp: location.metadata.timestamp,
+          snapshotType: 'CHECKPOINT',
+          metadata: location.metadata,
+          externalPointer: location.externalPointer,
+          storageLocation: { dispose: () => storage.disposeSnapshot(location.externalPointer) },
+        }),
+      );
+    }
+  }
+
+  /** The statistics of this job's checkpoints (Flink's CheckpointStatsSnapshot). */
+  getStatsSnapshot(): CheckpointStatsSnapshot {
+    return this.statsTracker.createSnapshot();
   }
 
   /** The job reached `status`: periodic checkpoints run only while it is RUNNING. */
