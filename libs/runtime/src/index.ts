@@ -17,6 +17,7 @@ export * from './blob/index.js';
 export * from './rpc/index.js';
 export * from './dispatcher/index.js';
 export * from './minicluster/index.js';
+export * from './streaming/index.js';
 export * from './checkpoint/index.js';
 export * from './checkpoint/storage/index.js';
 export * from './checkpoint/state-assignment/index.js';

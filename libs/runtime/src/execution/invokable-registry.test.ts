@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { IllegalArgumentError } from '../core/errors.js';
-import { BUILTIN_INVOKABLES, Forward, SequenceSource } from './builtins/index.js';
+import { BUILTIN_INVOKABLES, ForwardTask, SequenceSourceTask } from './builtins/index.js';
 import { AbstractInvokable } from './invokable.js';
 import { defaultInvokableRegistry, InvokableRegistry, UnknownInvokableError } from './invokable-registry.js';
 
@@ -36,7 +36,7 @@ describe('InvokableRegistry', () => {
     for (const invokable of BUILTIN_INVOKABLES)
       expect(registry.resolve(invokable.invokableName)).toBe(invokable);
     expect(defaultInvokableRegistry.names()).toEqual(expect.arrayContaining(BUILTIN_NAMES));
-    expect(defaultInvokableRegistry.resolve('eddy.forward')).toBe(Forward);
+    expect(defaultInvokableRegistry.resolve('eddy.forward')).toBe(ForwardTask);
   });
 
   it('registers classes under a name or their own name', () => {
@@ -54,10 +54,10 @@ describe('InvokableRegistry', () => {
 
   it('accepts the same class twice but not another class under a taken name', () => {
     const registry = InvokableRegistry.withBuiltins();
-    registry.register('eddy.sequence-source', SequenceSource);
+    registry.register('eddy.sequence-source', SequenceSourceTask);
     expect(() => registry.register('eddy.sequence-source', Noop)).toThrow(IllegalArgumentError);
-    expect(() => registry.register('eddy.sequence-source', Noop)).toThrow(/Noop.*SequenceSource/);
-    expect(registry.resolve('eddy.sequence-source')).toBe(SequenceSource);
+    expect(() => registry.register('eddy.sequence-source', Noop)).toThrow(/Noop.*SequenceSourceTask/);
+    expect(registry.resolve('eddy.sequence-source')).toBe(SequenceSourceTask);
     expect(() => registry.register('', Noop)).toThrow(IllegalArgumentError);
   });
 

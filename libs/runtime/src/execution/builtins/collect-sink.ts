@@ -19,7 +19,7 @@ export const COLLECT_ACCUMULATOR: ConfigOption<string> = ConfigOptions.key('coll
  * subtasks are concatenated. Reads all inputs. Fails when the task already has a different kind
  * of accumulator under that name.
  */
-export class CollectSink extends AbstractInvokable {
+export class CollectSinkTask extends AbstractInvokable {
   static readonly invokableName = NAME;
 
   async invoke(): Promise<void> {

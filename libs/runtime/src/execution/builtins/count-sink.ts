@@ -18,7 +18,7 @@ export const COUNT_ACCUMULATOR: ConfigOption<string> = ConfigOptions.key('count.
  * job result holds the sum over all subtasks. Reads all inputs. Fails when the task already has a
  * different kind of accumulator under that name.
  */
-export class CountSink extends AbstractInvokable {
+export class CountSinkTask extends AbstractInvokable {
   static readonly invokableName = NAME;
 
   async invoke(): Promise<void> {

@@ -5,7 +5,7 @@ import { consumeInputs, TaskOutput } from './data-path.js';
  * Emits every input record unchanged (the identity map), in the order each input delivers them.
  * Reads all inputs; writes to every writer. No configuration.
  */
-export class Forward extends AbstractInvokable {
+export class ForwardTask extends AbstractInvokable {
   static readonly invokableName = 'eddy.forward';
 
   async invoke(): Promise<void> {

@@ -1,12 +1,12 @@
 import type { InvokableClass } from '../invokable.js';
-import { CollectSink } from './collect-sink.js';
-import { CountSink } from './count-sink.js';
-import { DiscardSink } from './discard-sink.js';
-import { Forward } from './forward.js';
-import { SequenceSource } from './sequence-source.js';
-import { SumByKey } from './sum-by-key.js';
-import { TextGeneratorSource } from './text-generator-source.js';
-import { Tokenizer } from './tokenizer.js';
+import { CollectSinkTask } from './collect-sink.js';
+import { CountSinkTask } from './count-sink.js';
+import { DiscardSinkTask } from './discard-sink.js';
+import { ForwardTask } from './forward.js';
+import { SequenceSourceTask } from './sequence-source.js';
+import { SumByKeyTask } from './sum-by-key.js';
+import { TextGeneratorSourceTask } from './text-generator-source.js';
+import { TokenizerTask } from './tokenizer.js';
 
 export * from './collect-sink.js';
 export * from './count-sink.js';
@@ -22,12 +22,12 @@ export * from './tokenizer.js';
 
 /** Every built-in invokable; each registers under its static `invokableName` (`eddy.*`). */
 export const BUILTIN_INVOKABLES: readonly (InvokableClass & { readonly invokableName: string })[] = [
-  SequenceSource,
-  TextGeneratorSource,
-  Tokenizer,
-  SumByKey,
-  Forward,
-  CollectSink,
-  CountSink,
-  DiscardSink,
+  SequenceSourceTask,
+  TextGeneratorSourceTask,
+  TokenizerTask,
+  SumByKeyTask,
+  ForwardTask,
+  CollectSinkTask,
+  CountSinkTask,
+  DiscardSinkTask,
 ];

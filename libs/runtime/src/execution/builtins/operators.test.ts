@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import { IllegalArgumentError } from '../../core/errors.js';
 import { TestingEnvironment, TestingInputGate, TestingRecordWriter } from '../testing/testing-environment.js';
-import { Forward } from './forward.js';
-import { SumByKey } from './sum-by-key.js';
+import { ForwardTask } from './forward.js';
+import { SumByKeyTask } from './sum-by-key.js';
 import { generateTextLines } from './text-generator.js';
-import { Tokenizer } from './tokenizer.js';
+import { TokenizerTask } from './tokenizer.js';
 
 function turns(count = 5): Promise<void> {
   let chain = Promise.resolve();
@@ -13,12 +13,12 @@ function turns(count = 5): Promise<void> {
   return chain;
 }
 
-describe('Tokenizer', () => {
+describe('TokenizerTask', () => {
   it('emits [word, 1] for every whitespace-separated word, lowercased', async () => {
     const env = new TestingEnvironment({
       inputGates: [TestingInputGate.of(['Hello  World', ' hello\tthere ', '', 'ONE'])],
     });
-    await env.invoke(Tokenizer);
+    await env.invoke(TokenizerTask);
     expect(env.getTestingWriter().records).toEqual([
       ['hello', 1],
       ['world', 1],
@@ -30,7 +30,7 @@ describe('Tokenizer', () => {
 
   it('fails on a record that is not a string', async () => {
     const env = new TestingEnvironment({ inputGates: [TestingInputGate.of(['a', 42])] });
-    const failure = env.invoke(Tokenizer);
+    const failure = env.invoke(TokenizerTask);
     await expect(failure).rejects.toBeInstanceOf(IllegalArgumentError);
     await expect(failure).rejects.toThrow('eddy.tokenizer expects strings but read a number');
   });
@@ -39,7 +39,7 @@ describe('Tokenizer', () => {
     const open = new TestingInputGate([['a b']], { endOfPartition: false });
     const env = new TestingEnvironment({ inputGates: [open, TestingInputGate.of(['c'], ['d'])] });
     let done = false;
-    const invoked = env.invoke(Tokenizer).then(() => (done = true));
+    const invoked = env.invoke(TokenizerTask).then(() => (done = true));
     await turns();
     const words = env.getTestingWriter<[string, number]>().records.map(([word]) => word);
     expect(words.sort()).toEqual(['a', 'b', 'c', 'd']);
@@ -53,7 +53,7 @@ describe('Tokenizer', () => {
   it('stops without error when cancelled while its input is open', async () => {
     const open = new TestingInputGate([['x']], { endOfPartition: false });
     const env = new TestingEnvironment({ inputGates: [open] });
-    const invoked = env.invoke(Tokenizer);
+    const invoked = env.invoke(TokenizerTask);
     await turns();
     env.cancel();
     await invoked;
@@ -61,7 +61,7 @@ describe('Tokenizer', () => {
   });
 });
 
-describe('SumByKey', () => {
+describe('SumByKeyTask', () => {
   it('emits one [key, sum] per key once all inputs ended, in first-seen order', async () => {
     const env = new TestingEnvironment({
       inputGates: [
@@ -79,7 +79,7 @@ describe('SumByKey', () => {
         ]),
       ],
     });
-    await env.invoke(SumByKey);
+    await env.invoke(SumByKeyTask);
     const sums = new Map(env.getTestingWriter<[unknown, number]>().records);
     expect(sums).toEqual(
       new Map<unknown, number>([
@@ -95,7 +95,7 @@ describe('SumByKey', () => {
   it('emits nothing before the end of input, and nothing when cancelled', async () => {
     const open = new TestingInputGate([[['a', 1]]], { endOfPartition: false });
     const env = new TestingEnvironment({ inputGates: [open] });
-    const invoked = env.invoke(SumByKey);
+    const invoked = env.invoke(SumByKeyTask);
     await turns();
     expect(env.getTestingWriter().records).toEqual([]);
     env.cancel();
@@ -107,7 +107,7 @@ describe('SumByKey', () => {
     'fails on %o, which is not a [key, number] tuple',
     async (record) => {
       const env = new TestingEnvironment({ inputGates: [TestingInputGate.of([record])] });
-      await expect(env.invoke(SumByKey)).rejects.toThrow('eddy.sum-by-key expects [key, number] tuples');
+      await expect(env.invoke(SumByKeyTask)).rejects.toThrow('eddy.sum-by-key expects [key, number] tuples');
     },
   );
 
@@ -119,11 +119,11 @@ describe('SumByKey', () => {
       for (const word of line.split(' ')) expected.set(word, (expected.get(word) ?? 0) + 1);
 
     const tokenize = new TestingEnvironment({ inputGates: [TestingInputGate.of(lines)] });
-    await tokenize.invoke(Tokenizer);
+    await tokenize.invoke(TokenizerTask);
     const sum = new TestingEnvironment({
       inputGates: [new TestingInputGate([tokenize.getTestingWriter().records], { recordsPerBuffer: 64 })],
     });
-    await sum.invoke(SumByKey);
+    await sum.invoke(SumByKeyTask);
     expect(new Map(sum.getTestingWriter<[string, number]>().records)).toEqual(expected);
   });
 
@@ -131,17 +131,17 @@ describe('SumByKey', () => {
     const keys = Array.from({ length: 10 }, (_, i) => [`k${i}`, i]);
     const writer = new TestingRecordWriter({ unavailableChecks: 2 });
     const env = new TestingEnvironment({ inputGates: [TestingInputGate.of(keys)], writers: [writer] });
-    await env.invoke(SumByKey);
+    await env.invoke(SumByKeyTask);
     expect(writer.records).toEqual(keys);
     expect(writer.availabilityWaits).toBeGreaterThan(0);
   });
 });
 
-describe('Forward', () => {
+describe('ForwardTask', () => {
   it('emits every record unchanged to every writer', async () => {
     const records = [1, 'two', { three: 3 }, [4], null];
     const env = new TestingEnvironment({ inputGates: [TestingInputGate.of(records)], writers: 2 });
-    await env.invoke(Forward);
+    await env.invoke(ForwardTask);
     expect(env.getTestingWriter(0).records).toEqual(records);
     expect(env.getTestingWriter(1).records).toEqual(records);
     expect(env.getTestingWriter(0).records[2]).toBe(records[2]);
@@ -152,7 +152,7 @@ describe('Forward', () => {
     const writer = new TestingRecordWriter({ unavailableChecks: 2 });
     const gate = new TestingInputGate([records], { recordsPerBuffer: 10 });
     const env = new TestingEnvironment({ inputGates: [gate], writers: [writer] });
-    await env.invoke(Forward);
+    await env.invoke(ForwardTask);
     expect(writer.records).toEqual(records);
     expect(writer.availabilityChecks).toBeLessThanOrEqual(10 + 2);
     expect(writer.availabilityWaits).toBeGreaterThan(0);
@@ -160,7 +160,7 @@ describe('Forward', () => {
 
   it('finishes at once without inputs', async () => {
     const env = new TestingEnvironment();
-    await env.invoke(Forward);
+    await env.invoke(ForwardTask);
     expect(env.getTestingWriter().records).toEqual([]);
   });
 });

@@ -2,21 +2,21 @@ import { describe, expect, it } from 'vitest';
 
 import { IllegalArgumentError, IllegalStateError } from '../../core/errors.js';
 import { TestingEnvironment, TestingRecordWriter } from '../testing/testing-environment.js';
-import { SequenceSource } from './sequence-source.js';
+import { SequenceSourceTask } from './sequence-source.js';
 import { InvalidTaskConfigurationError } from './task-config.js';
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-describe('SequenceSource', () => {
+describe('SequenceSourceTask', () => {
   it('is registered as eddy.sequence-source', () => {
-    expect(SequenceSource.invokableName).toBe('eddy.sequence-source');
+    expect(SequenceSourceTask.invokableName).toBe('eddy.sequence-source');
   });
 
   it('emits [from, to] in order, from defaulting to 1', async () => {
     const env = new TestingEnvironment({ taskConfiguration: { 'sequence.to': 10 } });
-    await env.invoke(SequenceSource);
+    await env.invoke(SequenceSourceTask);
     expect(env.getTestingWriter().records).toEqual(range(1, 10));
   });
 
@@ -28,7 +28,7 @@ describe('SequenceSource', () => {
         parallelism: 3,
         taskConfiguration: { 'sequence.from': '5', 'sequence.to': '14' },
       });
-      await env.invoke(SequenceSource);
+      await env.invoke(SequenceSourceTask);
       slices.push(env.getTestingWriter<number>().records);
     }
     expect(slices).toEqual([range(5, 8), range(9, 11), range(12, 14)]);
@@ -40,7 +40,7 @@ describe('SequenceSource', () => {
       parallelism: 4,
       taskConfiguration: { 'sequence.to': 3 },
     });
-    await env.invoke(SequenceSource);
+    await env.invoke(SequenceSourceTask);
     expect(env.getTestingWriter().records).toEqual([]);
   });
 
@@ -49,20 +49,20 @@ describe('SequenceSource', () => {
       writers: 2,
       taskConfiguration: { 'sequence.from': 0, 'sequence.to': 4 },
     });
-    await env.invoke(SequenceSource);
+    await env.invoke(SequenceSourceTask);
     expect(env.getTestingWriter(0).records).toEqual(range(0, 4));
     expect(env.getTestingWriter(1).records).toEqual(range(0, 4));
   });
 
   it('finishes at once without writers', async () => {
     const env = new TestingEnvironment({ writers: 0, taskConfiguration: { 'sequence.to': 1e12 } });
-    await env.invoke(SequenceSource);
+    await env.invoke(SequenceSourceTask);
   });
 
   it('checks the writer after every record and waits only while it is unavailable', async () => {
     const writer = new TestingRecordWriter({ unavailableChecks: 3 });
     const env = new TestingEnvironment({ writers: [writer], taskConfiguration: { 'sequence.to': 1000 } });
-    await env.invoke(SequenceSource);
+    await env.invoke(SequenceSourceTask);
     expect(writer.records).toEqual(range(1, 1000));
     expect(writer.availabilityChecks).toBeGreaterThanOrEqual(1000);
     expect(writer.availabilityWaits).toBeGreaterThanOrEqual(1);
@@ -74,7 +74,7 @@ describe('SequenceSource', () => {
     const env = new TestingEnvironment({ taskConfiguration: { 'sequence.to': 100_000 } });
     let emittedWhenTimerRan = -1;
     setImmediate(() => (emittedWhenTimerRan = env.getTestingWriter().records.length));
-    await env.invoke(SequenceSource);
+    await env.invoke(SequenceSourceTask);
     expect(emittedWhenTimerRan).toBeGreaterThan(0);
     expect(emittedWhenTimerRan).toBeLessThan(100_000);
   });
@@ -82,7 +82,7 @@ describe('SequenceSource', () => {
   it('stops without error when cancelled', async () => {
     const env = new TestingEnvironment({ taskConfiguration: { 'sequence.to': 1e12 } });
     const writer = env.getTestingWriter();
-    const invoked = env.invoke(SequenceSource);
+    const invoked = env.invoke(SequenceSourceTask);
     while (writer.records.length < 10_000) await new Promise((resolve) => setImmediate(resolve));
     env.cancel();
     await invoked;
@@ -95,13 +95,13 @@ describe('SequenceSource', () => {
     const writer = new TestingRecordWriter({ unavailableChecks: 1 });
     const env = new TestingEnvironment({ writers: [writer], taskConfiguration: { 'sequence.to': 10 } });
     writer.release(new IllegalStateError('disk on fire'));
-    await expect(env.invoke(SequenceSource)).rejects.toThrow('disk on fire');
+    await expect(env.invoke(SequenceSourceTask)).rejects.toThrow('disk on fire');
   });
 
   describe('configuration', () => {
     it('requires sequence.to', async () => {
       const env = new TestingEnvironment();
-      const failure = env.invoke(SequenceSource);
+      const failure = env.invoke(SequenceSourceTask);
       await expect(failure).rejects.toBeInstanceOf(InvalidTaskConfigurationError);
       await expect(failure).rejects.toMatchObject({
         key: 'sequence.to',
@@ -111,14 +111,14 @@ describe('SequenceSource', () => {
 
     it('names the key holding a value that is not a whole number', async () => {
       const env = new TestingEnvironment({ taskConfiguration: { 'sequence.from': '1.5', 'sequence.to': 3 } });
-      const failure = env.invoke(SequenceSource);
+      const failure = env.invoke(SequenceSourceTask);
       await expect(failure).rejects.toBeInstanceOf(IllegalArgumentError);
       await expect(failure).rejects.toThrow("'sequence.from'");
     });
 
     it('rejects to < from, naming both keys', async () => {
       const env = new TestingEnvironment({ taskConfiguration: { 'sequence.from': 5, 'sequence.to': 4 } });
-      await expect(env.invoke(SequenceSource)).rejects.toThrow(/'sequence\.to'.*'sequence\.from'/);
+      await expect(env.invoke(SequenceSourceTask)).rejects.toThrow(/'sequence\.to'.*'sequence\.from'/);
     });
   });
 });

@@ -45,7 +45,7 @@ export function compileSequenceSourceOptions(config: Configuration): SequenceSou
  * to every writer of the task; a task without writers emits nothing. Stops early, without error,
  * when the task is cancelled.
  */
-export class SequenceSource extends AbstractInvokable {
+export class SequenceSourceTask extends AbstractInvokable {
   static readonly invokableName = NAME;
 
   async invoke(): Promise<void> {

@@ -11,7 +11,7 @@ export type KeyedSum = [key: unknown, sum: number];
  * `groupBy(0).sum(1)` on a bounded input). Reads all inputs; writes to every writer. A record that
  * is not a `[key, number]` tuple fails the task. When cancelled it stops without emitting.
  */
-export class SumByKey extends AbstractInvokable {
+export class SumByKeyTask extends AbstractInvokable {
   static readonly invokableName = 'eddy.sum-by-key';
 
   async invoke(): Promise<void> {
@@ -21,7 +21,7 @@ export class SumByKey extends AbstractInvokable {
       for (const record of records) {
         if (!Array.isArray(record) || typeof record[1] !== 'number') {
           throw new IllegalArgumentError(
-            `${SumByKey.invokableName} expects [key, number] tuples but read ${describe(record)}.`,
+            `${SumByKeyTask.invokableName} expects [key, number] tuples but read ${describe(record)}.`,
           );
         }
         const key: unknown = record[0];

@@ -49,7 +49,7 @@ export function compileTextGeneratorOptions(config: Configuration): TextGenerato
  * parallelism (see {@link generateTextLines}). Every line goes to every writer. Stops early,
  * without error, when the task is cancelled.
  */
-export class TextGeneratorSource extends AbstractInvokable {
+export class TextGeneratorSourceTask extends AbstractInvokable {
   static readonly invokableName = NAME;
 
   async invoke(): Promise<void> {

@@ -4,7 +4,7 @@ import { TestingEnvironment } from '../testing/testing-environment.js';
 import { InvalidTaskConfigurationError } from './task-config.js';
 import { buildVocabulary, generateTextLines, vocabularyWord } from './text-generator.js';
 import type { TextGeneratorOptions } from './text-generator.js';
-import { compileTextGeneratorOptions, TextGeneratorSource } from './text-generator-source.js';
+import { compileTextGeneratorOptions, TextGeneratorSourceTask } from './text-generator-source.js';
 
 const OPTIONS: TextGeneratorOptions = { lines: 100, wordsPerLine: 7, vocabularySize: 50, seed: 42 };
 
@@ -44,9 +44,9 @@ describe('text generator', () => {
   });
 });
 
-describe('TextGeneratorSource', () => {
+describe('TextGeneratorSourceTask', () => {
   it('is registered as eddy.text-generator-source', () => {
-    expect(TextGeneratorSource.invokableName).toBe('eddy.text-generator-source');
+    expect(TextGeneratorSourceTask.invokableName).toBe('eddy.text-generator-source');
   });
 
   it("emits its subtask's slice of the generated lines", async () => {
@@ -62,7 +62,7 @@ describe('TextGeneratorSource', () => {
         parallelism: 3,
         taskConfiguration: config,
       });
-      await env.invoke(TextGeneratorSource);
+      await env.invoke(TextGeneratorSourceTask);
       expect(env.getTestingWriter().records).toEqual(generateTextLines(OPTIONS, subtask, 3));
     }
   });
@@ -80,7 +80,7 @@ describe('TextGeneratorSource', () => {
   it('stops without error when cancelled', async () => {
     const env = new TestingEnvironment({ taskConfiguration: { 'generator.lines': 1e12 } });
     const writer = env.getTestingWriter();
-    const invoked = env.invoke(TextGeneratorSource);
+    const invoked = env.invoke(TextGeneratorSourceTask);
     while (writer.records.length < 5000) await new Promise((resolve) => setImmediate(resolve));
     env.cancel();
     await invoked;
@@ -94,7 +94,7 @@ describe('TextGeneratorSource', () => {
     [{ 'generator.lines': 1, 'generator.vocabulary-size': 0 }, 'generator.vocabulary-size'],
   ])('rejects the configuration %o, naming %s', async (config, key) => {
     const env = new TestingEnvironment({ taskConfiguration: config });
-    const failure = env.invoke(TextGeneratorSource);
+    const failure = env.invoke(TextGeneratorSourceTask);
     await expect(failure).rejects.toBeInstanceOf(InvalidTaskConfigurationError);
     await expect(failure).rejects.toMatchObject({ key });
   });
@@ -103,6 +103,6 @@ describe('TextGeneratorSource', () => {
     const env = new TestingEnvironment({
       taskConfiguration: { 'generator.lines': 1, 'generator.seed': 'abc' },
     });
-    await expect(env.invoke(TextGeneratorSource)).rejects.toThrow("'generator.seed'");
+    await expect(env.invoke(TextGeneratorSourceTask)).rejects.toThrow("'generator.seed'");
   });
 });

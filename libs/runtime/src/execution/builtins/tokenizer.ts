@@ -12,7 +12,7 @@ const WHITESPACE = /\s+/;
  * order (the flat-map of Flink's WordCount example). Reads all inputs; writes to every writer. A
  * record that is not a string fails the task. No configuration.
  */
-export class Tokenizer extends AbstractInvokable {
+export class TokenizerTask extends AbstractInvokable {
   static readonly invokableName = 'eddy.tokenizer';
 
   async invoke(): Promise<void> {
@@ -23,7 +23,7 @@ export class Tokenizer extends AbstractInvokable {
         for (const line of lines) {
           if (typeof line !== 'string') {
             throw new IllegalArgumentError(
-              `${Tokenizer.invokableName} expects strings but read a ${typeof line}.`,
+              `${TokenizerTask.invokableName} expects strings but read a ${typeof line}.`,
             );
           }
           for (const word of line.toLowerCase().split(WHITESPACE)) {

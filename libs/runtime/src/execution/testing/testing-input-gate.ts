@@ -2,7 +2,7 @@ import { deferred } from '../../core/async.js';
 import type { Deferred } from '../../core/async.js';
 import { IllegalArgumentError, IllegalStateError } from '../../core/errors.js';
 import { END_OF_PARTITION } from '../../io/network/buffer.js';
-import type { BufferOrEvent } from '../../io/network/buffer.js';
+import type { BufferOrEvent, RuntimeEvent } from '../../io/network/buffer.js';
 import type { ChannelBufferOrEvent, InputGate } from '../../io/network/input-gate.js';
 
 /** How a {@link TestingInputGate} cuts and ends its channels. */
@@ -22,13 +22,15 @@ interface TestingChannel {
   endQueued: boolean;
   /** EndOfPartition was polled. */
   ended: boolean;
+  /** Skipped by polls until resumed (barrier alignment). */
+  blocked: boolean;
 }
 
 /**
  * An in-memory input gate for tests: each channel delivers given records in buffers of
  * `recordsPerBuffer`, then EndOfPartition. Channels are polled round-robin, one buffer or event at
  * a time. Records can be added and channels ended later to drive a task step by step; a closed
- * gate counts as finished, so that readers stop.
+ * gate counts as finished, so that readers stop. Blocked channels are skipped until resumed.
  */
 export class TestingInputGate implements InputGate {
   private readonly channels: TestingChannel[];
@@ -48,7 +50,12 @@ export class TestingInputGate implements InputGate {
         `recordsPerBuffer must be a positive integer, not ${this.recordsPerBuffer}.`,
       );
     }
-    this.channels = channelRecords.map(() => ({ queue: [], endQueued: false, ended: false }));
+    this.channels = channelRecords.map(() => ({
+      queue: [],
+      endQueued: false,
+      ended: false,
+      blocked: false,
+    }));
     channelRecords.forEach((records, index) => {
       this.addRecords(index, records);
       if (options.endOfPartition ?? true) this.endChannel(index);
@@ -68,6 +75,24 @@ export class TestingInputGate implements InputGate {
       channel.queue.push({ kind: 'buffer', records: records.slice(start, start + this.recordsPerBuffer) });
     }
     if (records.length > 0) this.notifyAvailable();
+  }
+
+  /** Queues an event (a checkpoint barrier, say) on a channel, after the records queued before it. */
+  addEvent(channelIndex: number, event: RuntimeEvent): void {
+    const channel = this.channel(channelIndex);
+    if (channel.endQueued) throw new IllegalStateError(`Channel ${channelIndex} already ended.`);
+    channel.queue.push({ kind: 'event', event });
+    this.notifyAvailable();
+  }
+
+  /** Whether channel `channelIndex` is blocked. */
+  isChannelBlocked(channelIndex: number): boolean {
+    return this.channel(channelIndex).blocked;
+  }
+
+  /** Buffers and events queued on a channel and not polled yet. */
+  getQueuedCount(channelIndex: number): number {
+    return this.channel(channelIndex).queue.length;
   }
 
   /** Queues EndOfPartition on a channel. */
@@ -93,8 +118,9 @@ export class TestingInputGate implements InputGate {
     for (let i = 0; i < this.channels.length; i++) {
       const channelIndex = (this.nextChannel + i) % this.channels.length;
       const channel = this.channels[channelIndex];
-      const next = channel?.queue.shift();
-      if (channel === undefined || next === undefined) continue;
+      if (channel === undefined || channel.blocked) continue;
+      const next = channel.queue.shift();
+      if (next === undefined) continue;
       this.nextChannel = (channelIndex + 1) % this.channels.length;
       if (next.kind === 'buffer') this.buffersPolled++;
       else if (next.event.type === 'EndOfPartition') channel.ended = true;
@@ -107,6 +133,21 @@ export class TestingInputGate implements InputGate {
     if (this.closed || this.isFinished() || this.hasData()) return Promise.resolve();
     this.waiter ??= deferred<undefined>();
     return this.waiter.promise;
+  }
+
+  blockChannel(channelIndex: number): void {
+    this.channel(channelIndex).blocked = true;
+  }
+
+  resumeChannel(channelIndex: number): void {
+    const channel = this.channel(channelIndex);
+    if (!channel.blocked) return;
+    channel.blocked = false;
+    if (channel.queue.length > 0) this.notifyAvailable();
+  }
+
+  resumeAll(): void {
+    for (let index = 0; index < this.channels.length; index++) this.resumeChannel(index);
   }
 
   isFinished(): boolean {
@@ -123,7 +164,7 @@ export class TestingInputGate implements InputGate {
   }
 
   private hasData(): boolean {
-    return this.channels.some((channel) => channel.queue.length > 0);
+    return this.channels.some((channel) => !channel.blocked && channel.queue.length > 0);
   }
 
   private notifyAvailable(): void {

@@ -6,7 +6,8 @@ export type ChannelBufferOrEvent<T = unknown> = BufferOrEvent<T> & { readonly ch
 /**
  * The input of a task from one consumed result: one channel per producer partition it reads
  * (Flink's InputGate). Reading never awaits per record: `pollNext()` is synchronous, and
- * `getAvailableFuture()` resolves when a channel has data (or the gate finished or was closed).
+ * `getAvailableFuture()` resolves when an unblocked channel has data (or the gate finished or was
+ * closed). Channels can be blocked and resumed one by one, as checkpoint barrier alignment needs.
  */
 export interface InputGate {
   /** Number of input channels (producer partitions read). */
@@ -22,6 +23,16 @@ export interface InputGate {
   getAvailableFuture(): Promise<void>;
   /** True when every channel delivered EndOfPartition and everything was polled. */
   isFinished(): boolean;
+  /**
+   * Stops polling channel `channelIndex` (checkpoint barrier alignment): its data stays queued in
+   * the channel, so a full queue backpressures its producer, and `pollNext()` skips it until it is
+   * resumed. Blocking a blocked or finished channel does nothing.
+   */
+  blockChannel(channelIndex: number): void;
+  /** Polls channel `channelIndex` again (its queued data first). Resuming an unblocked channel does nothing. */
+  resumeChannel(channelIndex: number): void;
+  /** Resumes every blocked channel. */
+  resumeAll(): void;
   /** Releases all channels; pending futures resolve and later polls return undefined. */
   close(): void;
 }

@@ -20,6 +20,8 @@ export interface InputChannelOwner {
 export class LocalInputChannel implements BufferAvailabilityListener {
   /** @internal Maintained by the owning gate: whether the channel is in its queue of channels with data. */
   enqueued = false;
+  /** @internal Maintained by the owning gate: whether the gate skips this channel (barrier alignment). */
+  blocked = false;
   private view: ResultSubpartitionView | undefined;
   private finished = false;
   private closed = false;

@@ -1,5 +1,6 @@
 import { deferred } from '../../core/async.js';
 import type { Deferred } from '../../core/async.js';
+import { IllegalArgumentError } from '../../core/errors.js';
 import type { ResultPartitionID } from '../../core/ids.js';
 import { ArrayDeque } from './array-deque.js';
 import type { ChannelBufferOrEvent, InputGate } from './input-gate.js';
@@ -28,6 +29,10 @@ const AVAILABLE: Promise<void> = Promise.resolve();
  * back of the queue. EndOfPartition events are returned too and end their channel; the gate is
  * finished when every channel ended. A closed gate delivers nothing more and counts as finished
  * (the task tells a cancellation from the end of its input by its cancellation signal).
+ *
+ * A blocked channel (barrier alignment) leaves the queue at its next turn without being polled and
+ * is not queued again until it is resumed, so its data stays in the producer's subpartition, whose
+ * bound then backpressures the producer.
  */
 export class SingleInputGate implements InputGate, InputChannelOwner {
   readonly owningTaskName: string;
@@ -81,6 +86,11 @@ export class SingleInputGate implements InputGate, InputChannelOwner {
     for (;;) {
       const channel = queue.peek();
       if (channel === undefined) return undefined;
+      if (channel.blocked) {
+        queue.shift();
+        channel.enqueued = false;
+        continue;
+      }
       // Polled before it leaves the queue: if the poll throws, the channel stays and throws again.
       const bufferOrEvent = channel.pollNext();
       queue.shift();
@@ -118,12 +128,41 @@ export class SingleInputGate implements InputGate, InputChannelOwner {
     this.wakeUp();
   }
 
+  blockChannel(channelIndex: number): void {
+    this.channelAt(channelIndex).blocked = true;
+  }
+
+  resumeChannel(channelIndex: number): void {
+    const channel = this.channelAt(channelIndex);
+    if (!channel.blocked) return;
+    channel.blocked = false;
+    if (channel.hasMoreData()) this.notifyChannelNonEmpty(channel);
+  }
+
+  resumeAll(): void {
+    for (const channel of this.channels) {
+      if (!channel.blocked) continue;
+      channel.blocked = false;
+      if (channel.hasMoreData()) this.notifyChannelNonEmpty(channel);
+    }
+  }
+
   /** @internal */
   notifyChannelNonEmpty(channel: LocalInputChannel): void {
-    if (channel.enqueued || this.closed) return;
+    if (channel.enqueued || channel.blocked || this.closed) return;
     channel.enqueued = true;
     this.channelsWithData.push(channel);
     this.wakeUp();
+  }
+
+  private channelAt(channelIndex: number): LocalInputChannel {
+    const channel = this.channels[channelIndex];
+    if (channel === undefined) {
+      throw new IllegalArgumentError(
+        `${this.owningTaskName}: there is no input channel ${channelIndex} (of ${this.channels.length}).`,
+      );
+    }
+    return channel;
   }
 
   private wakeUp(): void {

@@ -10,7 +10,7 @@ const AVAILABLE: Promise<void> = Promise.resolve();
  * consume them alike. Channel indices are offset: the channels of gate `i` follow those of gates
  * `0..i-1`. Polls go round robin over the gates; the union is finished when every gate is. It
  * subscribes to at most one availability future per gate at a time, so waiting does not pile up
- * callbacks on an idle gate.
+ * callbacks on an idle gate. Blocking and resuming a channel go to the gate that owns it.
  */
 export class UnionInputGate implements InputGate {
   private readonly gates: readonly InputGate[];
@@ -92,11 +92,43 @@ export class UnionInputGate implements InputGate {
     return true;
   }
 
+  blockChannel(channelIndex: number): void {
+    const gateIndex = this.gateOfChannel(channelIndex);
+    this.gates[gateIndex]?.blockChannel(channelIndex - (this.offsets[gateIndex] ?? 0));
+  }
+
+  resumeChannel(channelIndex: number): void {
+    const gateIndex = this.gateOfChannel(channelIndex);
+    this.gates[gateIndex]?.resumeChannel(channelIndex - (this.offsets[gateIndex] ?? 0));
+  }
+
+  resumeAll(): void {
+    for (const gate of this.gates) gate.resumeAll();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
     for (const gate of this.gates) gate.close();
     this.wakeUp();
+  }
+
+  /** The index of the gate that union channel `channelIndex` belongs to (binary search over the offsets). */
+  private gateOfChannel(channelIndex: number): number {
+    if (!Number.isInteger(channelIndex) || channelIndex < 0 || channelIndex >= this.numberOfChannels) {
+      throw new IllegalArgumentError(
+        `There is no input channel ${channelIndex} (of ${this.numberOfChannels}) in this union gate.`,
+      );
+    }
+    let low = 0;
+    let high = this.offsets.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.offsets[middle] ?? 0) <= channelIndex) low = middle;
+      else high = middle - 1;
+    }
+    // Gates without channels share their offset with the next gate: take the last one that has it.
+    return low;
   }
 
   private wakeUp(): void {
