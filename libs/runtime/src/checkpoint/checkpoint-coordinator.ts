@@ -48,6 +48,8 @@ const NUM_GHOST_CHECKPOINT_IDS = 16;
  * added to the store either.
  */
 export class CheckpointCoordinator {
+  /** Deletions of aborted checkpoints still running; shutdown waits for them. */
+  private readonly disposals = new Set<Promise<void>>();
   private readonly options: CompiledCheckpointCoordinatorOptions;
   private readonly failureManager: CheckpointFailureManager;
   private readonly requestDecider: CheckpointRequestDecider;
@@ -164,7 +166,7 @@ export class CheckpointCoordinator {
       const location = await initializeCheckpointLocation(this.options, request, checkpointId);
       if (!pending.setCheckpointStorageLocation(location)) {
         // Aborted while the location was created (timeout, decline, shutdown): already reported.
-        void location.dispose().catch(() => undefined);
+        this.trackDisposal(location.dispose().catch(() => undefined));
       } else {
         triggerTasks(request, created, location, (error) => {
           if (!created.isDisposed() && !created.isFinalizing()) {
@@ -251,6 +253,16 @@ export class CheckpointCoordinator {
     const pending = this.pendingCheckpoints.get(checkpointId);
     if (pending === undefined || pending.isDisposed()) {
       return this.recentPendingCheckpoints.includes(checkpointId);
+    }
+    if (
+      !pending.isFinalizing() &&
+      this.options.clock.absoluteTimeMillis() - pending.timestamp >
+        this.options.configuration.getCheckpointTimeout()
+    ) {
+      // Past the deadline, though the timeout timer could not run yet (a busy event loop): an
+      // acknowledgement arriving now is too late, as it would be for Flink's timer thread.
+      this.abortPendingCheckpoint(pending, new CheckpointException('CHECKPOINT_EXPIRED'));
+      return true;
     }
     const task = pending.getTask(attemptId);
     const result = pending.acknowledgeTask(attemptId, subtaskState ?? undefined);
@@ -361,6 +373,7 @@ export class CheckpointCoordinator {
     attemptId?: ExecutionAttemptID,
   ): void {
     if (!pending.abort(exception)) return;
+    this.trackDisposal(pending.getDisposalFuture());
     const checkpointId = pending.checkpointId;
     this.pendingCheckpoints.delete(checkpointId);
     this.rememberRecentCheckpointId(checkpointId);
@@ -459,11 +472,18 @@ export class CheckpointCoordinator {
       this.abortPendingCheckpointsWhere(() => true, exception);
       const retention = this.options.configuration.getCheckpointRetentionPolicy();
       this.shutdownResult = (async () => {
+        // The job's end is reported only once the files of aborted checkpoints are gone.
+        await Promise.all([...this.disposals]);
         await this.options.completedCheckpointStore.shutdown(jobStatus, retention);
         await this.options.checkpointIdCounter.shutdown(jobStatus);
       })();
     }
     return this.shutdownResult;
+  }
+
+  private trackDisposal(disposal: Promise<void>): void {
+    this.disposals.add(disposal);
+    void disposal.then(() => this.disposals.delete(disposal));
   }
 
   isShutdown(): boolean {

@@ -105,7 +105,9 @@ export class CheckpointException extends EddyError {
     options?: { cause?: unknown; detail?: string },
   ) {
     super(
-      CheckpointFailureReason[reason].message + (options?.detail !== undefined ? ` ${options.detail}` : ''),
+      CheckpointFailureReason[reason].message +
+        (options?.detail !== undefined ? ` ${options.detail}` : '') +
+        (options?.cause instanceof Error ? ` Cause: ${options.cause.message}` : ''),
       options?.cause !== undefined ? { cause: options.cause } : undefined,
     );
   }

@@ -273,9 +273,16 @@ export class PendingCheckpoint {
     this.completion.reject(exception);
     this.operatorStates.clear();
     const location = this.location;
-    if (location !== undefined) void location.dispose().catch(() => undefined);
+    if (location !== undefined) this.disposal = location.dispose().catch(() => undefined);
     return true;
   }
+
+  /** Resolves when the files of an aborted checkpoint are deleted (at once when there are none). */
+  getDisposalFuture(): Promise<void> {
+    return this.disposal ?? Promise.resolve();
+  }
+
+  private disposal: Promise<void> | undefined;
 
   private cancelCanceller(): void {
     this.canceller?.cancel();

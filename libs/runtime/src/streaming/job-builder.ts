@@ -24,7 +24,7 @@ import type { Source } from './sources/source-reader.js';
 import { TextFileSource } from './sources/text-file-source.js';
 import { compileStreamGraph } from './stream-graph.js';
 import type { CheckpointingOptions, StreamEdge, StreamNode, StreamPartitioning } from './stream-graph.js';
-import type { KeySelector, StreamOperatorFactory } from './stream-operator.js';
+import type { KeySelector, StreamOperator, StreamOperatorFactory } from './stream-operator.js';
 
 /** Options of a {@link StreamExecutionEnvironment}. */
 export interface StreamExecutionEnvironmentOptions {
@@ -220,6 +220,14 @@ export class DataStream<T> extends OperatorHandle {
 
   flatMap<OUT>(fn: FlatMapFunction<T, OUT>): DataStream<OUT> {
     return this.then('flat-map', 'Flat Map', () => new FlatMapOperator(fn));
+  }
+
+  /**
+   * Applies a custom operator (Flink's `transform`): `factory` creates one StreamOperator per
+   * subtask, which may use operator state (list, union list, broadcast) through its context.
+   */
+  transform<OUT>(name: string, factory: () => StreamOperator<T, OUT>): DataStream<OUT> {
+    return this.then('transform', name, factory);
   }
 
   /** The next operator reads round robin from all subtasks of this one (never chained). */

@@ -21,6 +21,8 @@ import { OperatorChain } from './operator-chain.js';
 import type { StreamChainConfig } from './stream-config.js';
 import { sourceAlignmentMetrics, SubtaskCheckpointCoordinator } from './subtask-checkpoint-coordinator.js';
 
+/** A task running flat out yields to the event loop at least this often (ms). */
+const MAX_MS_BETWEEN_YIELDS = 10;
 /** What one step of a task's input did (Flink's DataInputStatus). */
 export type InputStatus = 'MORE_AVAILABLE' | 'NOTHING_AVAILABLE' | 'END_OF_INPUT';
 
@@ -71,6 +73,7 @@ export class StreamTask extends AbstractInvokable implements CheckpointableTask,
   protected syncSavepoint: SyncSavepoint | undefined;
   /** Records and events handled since the last yield to the event loop. */
   protected handledSinceYield = 0;
+  private lastYieldAt = performance.now();
   private state: StreamTaskState = 'CREATED';
   private checkpointer: SubtaskCheckpointCoordinator | undefined;
   private input: InputGate | undefined;
@@ -301,9 +304,15 @@ export class StreamTask extends AbstractInvokable implements CheckpointableTask,
       }
       const status = this.processInput();
       if (status === 'MORE_AVAILABLE') {
-        if (this.handledSinceYield >= RECORDS_BETWEEN_YIELDS) {
+        // Yield after enough records, or after enough time (slow records), so that one busy task
+        // never starves timers, RPCs and the other tasks on this event loop.
+        if (
+          this.handledSinceYield >= RECORDS_BETWEEN_YIELDS ||
+          performance.now() - this.lastYieldAt >= MAX_MS_BETWEEN_YIELDS
+        ) {
           this.handledSinceYield = 0;
           await yieldToEventLoop();
+          this.lastYieldAt = performance.now();
         }
         continue;
       }

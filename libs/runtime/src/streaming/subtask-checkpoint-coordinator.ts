@@ -1,3 +1,4 @@
+import { EddyError } from '../core/errors.js';
 import type {
   CheckpointFailureReason,
   CheckpointMetaData,
@@ -24,8 +25,8 @@ function asError(cause: unknown): Error {
  * Takes a task's part of a checkpoint (Flink's SubtaskCheckpointCoordinatorImpl): synchronously,
  * the chain's operators and backends snapshot and the barrier is forwarded on every writer; then,
  * asynchronously, the backends' copies are written and the snapshot is acknowledged to the
- * TaskStateManager (or declined when writing failed). The barrier goes out even when the
- * synchronous part failed (the checkpoint is declined), so downstream tasks do not stay blocked.
+ * TaskStateManager (or declined when writing failed, CHECKPOINT_ASYNC_EXCEPTION). A failure of the
+ * synchronous part fails the task, as in Flink.
  */
 export class SubtaskCheckpointCoordinator {
   private readonly inFlight = new Set<Promise<void>>();
@@ -36,7 +37,7 @@ export class SubtaskCheckpointCoordinator {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Snapshots, forwards the barrier and starts the asynchronous part. Never throws for a failed snapshot. */
+  /** Snapshots, forwards the barrier and starts the asynchronous part. @throws when the synchronous part fails */
   checkpointState(
     metadata: CheckpointMetaData,
     options: CheckpointOptions,
@@ -45,7 +46,7 @@ export class SubtaskCheckpointCoordinator {
     const { checkpointId, timestamp } = metadata;
     const start = this.now();
     this.chain.currentCheckpointId = Math.max(this.chain.currentCheckpointId, checkpointId);
-    let asyncPart: Promise<void> | undefined;
+    let asyncPart: Promise<void>;
     try {
       const snapshot = this.chain.snapshotState(
         checkpointId,
@@ -74,17 +75,22 @@ export class SubtaskCheckpointCoordinator {
           this.taskStateManager.declineCheckpoint(checkpointId, 'CHECKPOINT_ASYNC_EXCEPTION', asError(error));
         });
     } catch (error) {
-      this.taskStateManager.declineCheckpoint(checkpointId, 'TASK_CHECKPOINT_FAILURE', asError(error));
+      // As in Flink, a failure in the synchronous part fails the task (the failover then aborts the
+      // checkpoint); only failures of the asynchronous part decline it.
+      throw new EddyError(
+        `The synchronous part of checkpoint ${checkpointId} failed: ${asError(error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     this.chain.broadcastEvent({ type: 'CheckpointBarrier', checkpointId, timestamp, options });
-    if (asyncPart !== undefined) {
-      const tracked = asyncPart;
-      this.inFlight.add(tracked);
-      const settle = (): void => {
-        this.inFlight.delete(tracked);
-      };
-      tracked.then(settle, settle);
-    }
+    const tracked = asyncPart;
+    this.inFlight.add(tracked);
+    const settle = (): void => {
+      this.inFlight.delete(tracked);
+    };
+    tracked.then(settle, settle);
   }
 
   /** Declines `checkpointId` (a subsumed alignment, a task not ready). */
