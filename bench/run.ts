@@ -21,9 +21,17 @@
  *    Map doing the same in the same run and Flink's heap backend figures (2.5 M gets/s, 4.6 M
  *    updates/s); snapshot and restore of 1,000,000 keys in MB/s next to the disk's own write speed
  *    (write + fsync of the same bytes, same run).
+ * 4. checkpoint-overhead.bench.ts — records per second through a keyed streaming job
+ *    (`fromSequence` of 12M numbers → key n % 10k → keyBy → reduce (sum) → DiscardSink) at
+ *    parallelism 2 on a MiniCluster with 1 TaskExecutor and 4 slots, with checkpoints every 1000 ms
+ *    to a file checkpoint directory; median of 3 runs after a warm-up. Baseline: the same job
+ *    without checkpointing, alternating with it in the same run. Each run must succeed with every
+ *    record into the reducer, and each checkpointed run must complete at least one checkpoint (the
+ *    counts are in the row's name). Target: ≥ 90 % of the baseline.
  */
 import { availableParallelism } from 'node:os';
 
+import { runCheckpointOverheadBench } from './checkpoint-overhead.bench.js';
 import { runExecutionGraphBench } from './execution-graph.bench.js';
 import type { BenchResult } from './harness.js';
 import { formatTable } from './harness.js';
@@ -63,6 +71,8 @@ async function main(): Promise<void> {
       check: 'ok',
     });
   }
+  console.log('\ncheckpoint overhead (keyed job):');
+  results.push(...(await runCheckpointOverheadBench(log)));
 
   console.log('\nratio = figure / baseline\n');
   console.log(
