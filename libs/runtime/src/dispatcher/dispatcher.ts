@@ -274,6 +274,11 @@ export class Dispatcher {
     return Acknowledge.get();
   }
 
+  /** The JobMaster of a running job in this process (Flink's `getJobMasterGateway`), if started. */
+  getJobMaster(jobId: JobID): JobMaster | undefined {
+    return this.running.get(jobId)?.jobMaster;
+  }
+
   private runningJobMaster(jobId: JobID): JobMaster {
     const job = this.running.get(jobId);
     if (job === undefined) throw new JobNotFoundError(jobId);
