@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { Configuration } from '../core/configuration.js';
 import { SerializedError } from '../core/errors.js';
-import type { JobID } from '../core/ids.js';
+import type { ExecutionAttemptID, JobID } from '../core/ids.js';
 import { JobExecutionError } from '../dispatcher/job-result.js';
 import { ExecutionState } from '../execution/execution-state.js';
 import type { ArchivedExecutionGraph } from '../executiongraph/archived-execution-graph.js';
@@ -170,6 +170,47 @@ describe('MiniCluster: failover', () => {
     for (const subtask of subtasks(archived, 'Stage2')) {
       expect(subtask.priorExecutions[0]?.stateTimestamps.DEPLOYING).toBeGreaterThanOrEqual(stage1Finished);
     }
+  });
+});
+
+describe('MiniCluster: stale reports', () => {
+  it('ignores a state report for an attempt that a restart superseded', async () => {
+    const mc = await startCluster(4);
+    const graph = new JobGraph('stale report');
+    const source = vertex('Endless', EndlessSource, 1);
+    const forward = vertex('FailOnce', FailOnceForward, 1, { 'test.fail-after': '10' });
+    const sink = vertex('Sink', SumSink, 1);
+    forward.connectNewDataSetAsInput(source, DistributionPattern.POINTWISE, ResultPartitionType.PIPELINED);
+    sink.connectNewDataSetAsInput(forward, DistributionPattern.POINTWISE, ResultPartitionType.PIPELINED);
+    for (const v of [source, forward, sink]) graph.addVertex(v);
+    graph.setJobConfiguration(
+      new Configuration({
+        'restart-strategy.type': 'fixed-delay',
+        'restart-strategy.fixed-delay.delay': '0 ms',
+      }),
+    );
+    await mc.submitJob(graph);
+    let old: string | undefined;
+    for (let i = 0; i < 500 && old === undefined; i++) {
+      const archived = await mc.getExecutionGraph(graph.getJobID());
+      const subtask = subtasks(archived, 'FailOnce')[0];
+      if (subtask?.currentExecution.attemptNumber === 1 && subtask.currentExecution.state === 'RUNNING') {
+        old = subtask.priorExecutions[0]?.attemptId;
+      } else await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(old).toBeDefined();
+    const jobMaster = mc.getDispatcher().getJobMaster(graph.getJobID());
+    const accepted = await jobMaster?.updateTaskExecutionState({
+      jobId: graph.getJobID(),
+      executionId: old as ExecutionAttemptID,
+      state: ExecutionState.FAILED,
+      error: { name: 'Error', message: 'a late report of the first attempt' },
+    });
+    expect(accepted).toBe(false);
+    expect(await mc.getJobStatus(graph.getJobID())).toBe(JobStatus.RUNNING);
+    expect((await mc.getExecutionGraph(graph.getJobID())).getExceptionHistory()).toHaveLength(1);
+    await mc.cancelJob(graph.getJobID());
+    expect((await mc.requestJobResult(graph.getJobID())).getApplicationStatus()).toBe('CANCELED');
   });
 });
 
