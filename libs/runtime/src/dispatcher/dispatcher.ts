@@ -13,6 +13,7 @@ import { jobGraphToJson } from '../jobgraph/job-graph-json.js';
 import { checkJobGraph } from '../jobgraph/job-graph-validator.js';
 import { JobMaster } from '../jobmaster/job-master.js';
 import { DEFAULT_PARALLELISM } from '../jobmaster/job-master-options.js';
+import { SuppressRestartsError } from '../scheduler/execution-failure-handler.js';
 import type { RpcService } from '../rpc/rpc-service.js';
 import type { SavepointFormatType } from '../checkpoint/checkpoint-types.js';
 import { createCheckpointStorage } from '../checkpoint/storage/checkpoint-storage-options.js';
@@ -29,6 +30,9 @@ import {
   InMemoryExecutionPlanStore,
   InMemoryJobResultStore,
 } from './stores.js';
+
+/** How often storing an ended job's records is tried (with a growing delay) before it stays in memory. */
+const MAX_PERSIST_ATTEMPTS = 8;
 
 /** A line of the job list (Flink's JobStatusMessage). */
 export interface JobStatusMessage {
@@ -69,6 +73,8 @@ interface RunningJob {
  */
 export class Dispatcher {
   private readonly running = new Map<JobID, RunningJob>();
+  /** Ended jobs whose archive or result could not be stored yet. */
+  private readonly unpersisted = new Map<JobID, { archived: ArchivedExecutionGraph; result: JobResult }>();
   private readonly planStore: ExecutionPlanStore;
   private readonly resultStore: JobResultStore;
   private readonly archiveStore: ExecutionGraphInfoStore;
@@ -90,7 +96,7 @@ export class Dispatcher {
    */
   async submitJob(jobGraph: JobGraph): Promise<Acknowledge> {
     const jobId = jobGraph.getJobID();
-    if (this.running.has(jobId) || (await this.archiveStore.get(jobId)) !== undefined)
+    if (this.running.has(jobId) || this.unpersisted.has(jobId) || (await this.archiveStore.get(jobId)) !== undefined)
       throw new DuplicateJobSubmissionError(jobId);
     const classes = new Map<string, InvokableClass>();
     for (const vertex of jobGraph.getVertices()) {
@@ -120,7 +126,7 @@ export class Dispatcher {
     }
     this.services.libraryCacheManager.registerJob(jobId, classes);
     this.notify(jobId, JobStatus.INITIALIZING, job.submittedAt);
-    void this.runJob(job);
+    this.runJob(job).catch(() => undefined);
     return Acknowledge.get();
   }
 
@@ -152,13 +158,24 @@ export class Dispatcher {
         this.notify(id, status, timestamp);
       });
     this.notify(jobId, JobStatus.CREATED, this.services.clock.absoluteTimeMillis());
-    void jobMaster.getResultFuture().then((archived) => this.jobReachedTerminalState(job, archived));
+    void jobMaster
+      .getResultFuture()
+      .then((archived) => this.jobReachedTerminalState(job, archived))
+      .catch(() => undefined);
     try {
       await jobMaster.start();
       // The user may have cancelled while the JobMaster started.
       if (isCancelRequested(job)) await jobMaster.cancel();
     } catch (error) {
-      jobMaster.getScheduler().handleGlobalFailure(error instanceof Error ? error : new Error(String(error)));
+      // A JobMaster that could not start has nothing to restart: the job fails.
+      jobMaster.getScheduler().handleGlobalFailure(
+        new SuppressRestartsError(
+          `The JobMaster of job ${jobId} could not start: ${asError(error).message}`,
+          {
+            cause: error,
+          },
+        ),
+      );
     }
   }
 
@@ -180,23 +197,51 @@ export class Dispatcher {
   private async jobReachedTerminalState(job: RunningJob, archived: ArchivedExecutionGraph): Promise<void> {
     const jobId = job.jobGraph.getJobID();
     const result = JobResult.fromArchivedExecutionGraph(archived);
+    // Until its records are stored, the ended job is answered from memory, so nothing is lost
+    // when a store fails; storing is retried with a growing delay.
+    this.unpersisted.set(jobId, { archived, result });
+    this.services.libraryCacheManager.unregisterJob(jobId);
+    this.running.delete(jobId);
+    if (job.jobMaster === undefined) {
+      this.notify(jobId, archived.getState(), archived.getStatusTimestamp(archived.getState()));
+    }
+    job.result.resolve(result);
+    await this.persistTerminalState(jobId, archived, result, 1);
+  }
+
+  private async persistTerminalState(
+    jobId: JobID,
+    archived: ArchivedExecutionGraph,
+    result: JobResult,
+    attempt: number,
+  ): Promise<void> {
     try {
-      await this.archiveStore.put(archived);
-      await this.resultStore.createDirtyResult(result.toJson());
+      if ((await this.archiveStore.get(jobId)) === undefined) await this.archiveStore.put(archived);
+      if ((await this.resultStore.getJobResultEntry(jobId)) === undefined) {
+        await this.resultStore.createDirtyResult(result.toJson());
+      }
       await this.planStore.removeExecutionPlan(jobId);
       await this.resultStore.markResultAsClean(jobId);
-    } finally {
-      this.services.libraryCacheManager.unregisterJob(jobId);
-      this.running.delete(jobId);
-      if (job.jobMaster === undefined)
-        this.notify(jobId, archived.getState(), archived.getStatusTimestamp(archived.getState()));
-      job.result.resolve(result);
+      this.unpersisted.delete(jobId);
+    } catch {
+      if (attempt >= MAX_PERSIST_ATTEMPTS) return; // kept in memory for as long as this Dispatcher runs
+      this.services.executor.schedule(
+        () => {
+          void this.persistTerminalState(jobId, archived, result, attempt + 1);
+        },
+        Math.min(60_000, 1000 * 2 ** (attempt - 1)),
+      );
     }
   }
 
   async listJobs(): Promise<JobStatusMessage[]> {
     const messages: JobStatusMessage[] = [];
-    for (const archived of await this.archiveStore.list()) {
+    const stored = await this.archiveStore.list().catch(() => []);
+    const archives = [
+      ...stored.filter((a) => !this.unpersisted.has(a.getJobID())),
+      ...[...this.unpersisted.values()].map((u) => u.archived),
+    ];
+    for (const archived of archives) {
       if (this.running.has(archived.getJobID())) continue;
       messages.push({
         jobId: archived.getJobID(),
@@ -233,6 +278,8 @@ export class Dispatcher {
   async requestJobResult(jobId: JobID): Promise<JobResult> {
     const job = this.running.get(jobId);
     if (job !== undefined) return job.result.promise;
+    const unpersisted = this.unpersisted.get(jobId);
+    if (unpersisted !== undefined) return unpersisted.result;
     const entry = await this.resultStore.getJobResultEntry(jobId);
     if (entry !== undefined) return new JobResult(entry.jobResult);
     throw new JobNotFoundError(jobId);
@@ -305,6 +352,8 @@ export class Dispatcher {
   }
 
   private async requestArchived(jobId: JobID): Promise<ArchivedExecutionGraph> {
+    const unpersisted = this.unpersisted.get(jobId);
+    if (unpersisted !== undefined) return unpersisted.archived;
     const archived = await this.archiveStore.get(jobId);
     if (archived === undefined) throw new JobNotFoundError(jobId);
     return archived;
@@ -317,4 +366,8 @@ export class Dispatcher {
 
 function isCancelRequested(job: RunningJob): boolean {
   return job.cancelRequested;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

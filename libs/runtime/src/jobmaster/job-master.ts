@@ -103,6 +103,13 @@ export class JobMaster implements JobMasterGateway {
         : {}),
     });
     void this.scheduler.getJobTerminationFuture().then((status) => this.onJobTerminated(status));
+    this.scheduler.onDeploymentFailure = (taskExecutor, cause) => {
+      // A TaskExecutor that is gone or shut down cannot take tasks again: drop its slots.
+      const name = cause instanceof Error ? cause.name : '';
+      if (name === 'ComponentClosedError' || name === 'RpcConnectionError') {
+        void this.disconnectTaskManager(taskExecutor, SerializedError.from(cause));
+      }
+    };
   }
 
   getJobId(): JobID {
@@ -124,6 +131,7 @@ export class JobMaster implements JobMasterGateway {
     this.resourceManager = await this.services.rpcService.connect<ResourceManagerGateway>(
       this.services.resourceManagerAddress,
     );
+    if (this.scheduler.getExecutionGraph().isTerminal()) return; // cancelled while starting
     const response = await this.resourceManager.registerJobMaster(
       this.jobMasterId,
       this.resourceId,
@@ -132,6 +140,13 @@ export class JobMaster implements JobMasterGateway {
     );
     if (response.type !== 'success')
       throw new EddyError(`The ResourceManager rejected the JobMaster: ${response.reason}`);
+    if (this.scheduler.getExecutionGraph().isTerminal()) {
+      // Cancelled while registering: take the registration back.
+      await this.resourceManager
+        .disconnectJobManager(this.getJobId(), this.jobMasterId)
+        .catch(() => undefined);
+      return;
+    }
     this.slotPool.connectToResourceManager(this.resourceManager);
     this.scheduler.startScheduling();
   }

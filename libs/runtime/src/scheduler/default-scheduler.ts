@@ -7,6 +7,7 @@ import type {
   ExecutionAttemptID,
   IntermediateResultPartitionID,
   JobMasterId,
+  ResourceID,
   ResultPartitionID,
 } from '../core/ids.js';
 import { CheckpointException } from '../checkpoint/checkpoint-types.js';
@@ -60,6 +61,9 @@ export interface DefaultSchedulerOptions {
   /** Where snapshots go; needed when the job has checkpointing settings. */
   readonly checkpointStorage?: CheckpointStorage;
 }
+
+/** Called when a deployment to a TaskExecutor failed, so that a gone TaskExecutor can be dropped. */
+export type DeploymentFailureListener = (taskExecutor: ResourceID, cause: unknown) => void;
 
 interface DeployedPartitions {
   readonly gateway: TaskExecutorGateway;
@@ -126,6 +130,9 @@ export class DefaultScheduler implements SchedulerNG {
       });
     }
   }
+
+  /** Set by the JobMaster: learns of TaskExecutors that refuse or cannot take deployments. */
+  onDeploymentFailure: DeploymentFailureListener | undefined;
 
   /** The job's checkpointing, when it has checkpointing settings. */
   getCheckpointing(): JobCheckpointing | undefined {
@@ -232,7 +239,11 @@ export class DefaultScheduler implements SchedulerNG {
     if (blocking.length > 0)
       this.blockingPartitions.set(execution, { gateway: slot.gateway, partitionIds: blocking });
     slot.gateway.submitTask(tdd, this.options.jobMasterId).catch((error: unknown) => {
-      if (this.isCurrent(execution) && !execution.isTerminal()) {
+      if (this.isCurrent(execution) && execution.getState() === ExecutionState.CANCELING) {
+        // Cancelled while deploying: the failed deployment completes the cancellation, no new failure.
+        this.toTerminal(execution, ExecutionState.CANCELED);
+      } else if (this.isCurrent(execution) && !execution.isTerminal()) {
+        this.onDeploymentFailure?.(slot.location.resourceId, error);
         this.failExecution(
           execution,
           new TaskFailureError(`Could not deploy ${execution.toString()}.`, { cause: error }),
@@ -349,6 +360,11 @@ export class DefaultScheduler implements SchedulerNG {
     const state = this.graph.getState();
     if (state !== JobStatus.RUNNING && state !== JobStatus.RESTARTING && state !== JobStatus.CREATED) return;
     this.exceptionHistory.add(cause, this.options.clock.absoluteTimeMillis());
+    if (state === JobStatus.CREATED) {
+      // Scheduling never started, so there is nothing a restart could bring back.
+      this.failJob(cause);
+      return;
+    }
     this.handleFailureResult(this.failureHandler.getGlobalFailureHandlingResult(cause));
   }
 
@@ -556,13 +572,26 @@ export class DefaultScheduler implements SchedulerNG {
    * finished; if the savepoint fails the job keeps running.
    */
   async stopWithSavepoint(targetDirectory: string | null, drain: boolean): Promise<string> {
-    const savepoint = await this.requireCheckpointing()
-      .getCoordinator()
-      .triggerSynchronousSavepoint(drain, targetDirectory);
-    const status = await this.termination.promise;
-    if (status !== JobStatus.FINISHED) {
+    const checkpointing = this.requireCheckpointing();
+    // No periodic checkpoint may follow the final savepoint (Flink stops the scheduler first).
+    checkpointing.pausePeriodicCheckpoints();
+    let savepoint: CompletedCheckpoint;
+    try {
+      savepoint = await checkpointing.getCoordinator().triggerSynchronousSavepoint(drain, targetDirectory);
+    } catch (error) {
+      checkpointing.onJobStatus(this.graph.getState());
+      throw error;
+    }
+    // The job must now finish; any other turn (a failure, a restart, a cancel) ends the operation.
+    const outcome = await new Promise<JobStatus>((resolve) => {
+      void this.termination.promise.then(resolve);
+      this.graph.registerJobStatusListener((_jobId, status) => {
+        if (status !== JobStatus.FINISHED && status !== JobStatus.RUNNING) resolve(status);
+      });
+    });
+    if (outcome !== JobStatus.FINISHED) {
       throw new EddyError(
-        `The savepoint ${savepoint.externalPointer} was taken, but the job then ended ${status}.`,
+        `The savepoint ${savepoint.externalPointer} was taken, but the job did not stop: it went ${outcome}.`,
       );
     }
     return savepoint.externalPointer;

@@ -255,6 +255,15 @@ export class TaskExecutor implements TaskExecutorGateway {
     for (const task of running)
       task.failExternally(new ComponentClosedError('The TaskExecutor is shutting down.'));
     await Promise.all(running.map((task) => task.getTerminationFuture()));
+    // Its JobMasters must stop using its slots now, not after a heartbeat timeout.
+    const cause = SerializedError.from(
+      new ComponentClosedError(`TaskExecutor ${this.resourceId} shut down.`),
+    );
+    await Promise.all(
+      [...this.jobConnections.values()].map((connection) =>
+        connection.gateway.disconnectTaskManager(this.resourceId, cause).catch(() => undefined),
+      ),
+    );
     this.shuffleEnvironment.close();
     await this.resourceManager
       ?.disconnectTaskManager(

@@ -136,6 +136,11 @@ export class JobCheckpointing {
     else this.coordinator.stopCheckpointScheduler();
   }
 
+  /** Stops periodic triggering (stop-with-savepoint); `onJobStatus` starts it again. */
+  pausePeriodicCheckpoints(): void {
+    if (this.periodic) this.coordinator.stopCheckpointScheduler();
+  }
+
   /** Tasks are being restarted: pending checkpoints cannot complete any more. */
   onFailover(): void {
     this.coordinator.abortPendingCheckpoints('JOB_FAILOVER_REGION');
