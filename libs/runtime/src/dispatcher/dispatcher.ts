@@ -205,8 +205,9 @@ export class Dispatcher {
     if (job.jobMaster === undefined) {
       this.notify(jobId, archived.getState(), archived.getStatusTimestamp(archived.getState()));
     }
-    job.result.resolve(result);
+    // The result is given once it is stored (or, if storing failed, kept in memory and retried).
     await this.persistTerminalState(jobId, archived, result, 1);
+    job.result.resolve(result);
   }
 
   private async persistTerminalState(
