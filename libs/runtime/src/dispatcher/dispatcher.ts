@@ -96,7 +96,11 @@ export class Dispatcher {
    */
   async submitJob(jobGraph: JobGraph): Promise<Acknowledge> {
     const jobId = jobGraph.getJobID();
-    if (this.running.has(jobId) || this.unpersisted.has(jobId) || (await this.archiveStore.get(jobId)) !== undefined)
+    if (
+      this.running.has(jobId) ||
+      this.unpersisted.has(jobId) ||
+      (await this.archiveStore.get(jobId)) !== undefined
+    )
       throw new DuplicateJobSubmissionError(jobId);
     const classes = new Map<string, InvokableClass>();
     for (const vertex of jobGraph.getVertices()) {
