@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { LogLevel, NestApplicationOptions } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { RestExceptionFilter } from './common/rest-exception.filter.js';
+import type { DispatcherSettings } from './settings.js';
+
+/** Largest accepted request body (job graphs are small; Flink allows 100 MiB for jars). */
+export const MAX_REQUEST_BODY = '10mb';
+
+export interface CreateAppOptions {
+  /** Nest log levels; default: log, warn, error. `false` silences Nest. */
+  readonly logger?: LogLevel[] | false;
+}
+
+/**
+ * Builds the Dispatcher service (database migrated, MiniCluster started, REST routes, the error
+ * filter, `GET /openapi.json`) without listening yet: `main.ts` and the tests both start it.
+ */
+export async function createApp(
+  settings: DispatcherSettings,
+  options: CreateAppOptions = {},
+): Promise<NestExpressApplication> {
+  const nestOptions: Pick<NestApplicationOptions, 'logger' | 'bodyParser'> = {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+    // Registered below, with Eddy's size limit.
+    bodyParser: false,
+  };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), nestOptions);
+  app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
+  app.enableCors({ origin: '*' });
+  app.useGlobalFilters(new RestExceptionFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Eddy Dispatcher')
+      .setDescription("Apache Flink's REST API (v1), served by Eddy's Dispatcher.")
+      .setVersion('0.1.0')
+      .build(),
+  );
+  SwaggerModule.setup('openapi', app, document, {
+    ui: false,
+    raw: ['json'],
+    jsonDocumentUrl: 'openapi.json',
+  });
+  await app.init();
+  return app;
+}

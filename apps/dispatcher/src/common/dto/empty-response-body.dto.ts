@@ -1,0 +1,2 @@
+/** Flink's EmptyResponseBody: `{}`. */
+export class EmptyResponseBodyDto {}
