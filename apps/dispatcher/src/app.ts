@@ -5,10 +5,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { RestExceptionFilter } from './common/rest-exception.filter.js';
+import { DEFAULT_MAX_BODY_BYTES, bearerAuth, bodyTooLarge } from './common/security.js';
 import type { DispatcherSettings } from './settings.js';
 
-/** Largest accepted request body (job graphs are small; Flink allows 100 MiB for jars). */
-export const MAX_REQUEST_BODY = '10mb';
+/** Default largest request body (job graphs are small; Flink allows 100 MiB for jars). */
+export const MAX_REQUEST_BODY = DEFAULT_MAX_BODY_BYTES;
 
 export interface CreateAppOptions {
   /** Nest log levels; default: log, warn, error. `false` silences Nest. */
@@ -29,8 +30,12 @@ export async function createApp(
     bodyParser: false,
   };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(settings), nestOptions);
-  app.useBodyParser('json', { limit: MAX_REQUEST_BODY });
   app.enableCors({ origin: '*' });
+  // With EDDY_AUTH_TOKEN, mutating routes need the bearer token (checked before any body is read).
+  if (settings.authToken !== undefined && settings.authToken !== '') app.use(bearerAuth(settings.authToken));
+  const maxBodyBytes = settings.maxBodyBytes ?? MAX_REQUEST_BODY;
+  app.useBodyParser('json', { limit: maxBodyBytes });
+  app.use(bodyTooLarge(maxBodyBytes));
   app.useGlobalFilters(new RestExceptionFilter());
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { DEFAULT_MAX_BODY_BYTES } from './common/security.js';
 import type { DatabaseSettings } from './database/data-source.js';
 
 /** How the Dispatcher service runs, validated once at the edge (`compileSettings`). */
@@ -13,6 +14,19 @@ export interface DispatcherSettings {
   readonly taskManagers: number;
   /** Slots of each TaskExecutor. Default 4 (`EDDY_SLOTS_PER_TASK_MANAGER`). */
   readonly slotsPerTaskManager: number;
+  /**
+   * Bearer token that mutating routes (POST/PATCH/PUT/DELETE) and socket.io connections need;
+   * unset or empty: no authentication (`EDDY_AUTH_TOKEN`).
+   */
+  readonly authToken?: string | undefined;
+  /** Largest accepted request body in bytes; larger ones get 413. Default 10 MiB (`EDDY_MAX_BODY_BYTES`). */
+  readonly maxBodyBytes?: number;
+  /**
+   * Absolute directories REST may write savepoints into and dispose them from
+   * (`EDDY_SAVEPOINT_ROOTS`, comma-separated); a target outside them is refused with 400.
+   * Default: the data dir (`EDDY_DATA_DIR`, default `.eddy/data`).
+   */
+  readonly savepointRoots?: readonly string[] | undefined;
 }
 
 /** A setting has a value the service cannot run with. */
@@ -35,6 +49,19 @@ function integer(env: NodeJS.ProcessEnv, key: string, fallback: number, min: num
   return value;
 }
 
+/** Comma-separated absolute paths; undefined when unset or blank. */
+function absolutePaths(env: NodeJS.ProcessEnv, key: string): string[] | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const paths = raw
+    .split(',')
+    .map((path) => path.trim())
+    .filter((path) => path !== '');
+  for (const path of paths)
+    if (!isAbsolute(path)) throw new InvalidSettingError(key, `expected absolute paths, got '${path}'.`);
+  return paths.map((path) => resolve(path));
+}
+
 /** Reads and checks the service's settings from environment variables (defaults documented above). */
 export function compileSettings(env: NodeJS.ProcessEnv = process.env): DispatcherSettings {
   const url = env.DATABASE_URL;
@@ -48,5 +75,9 @@ export function compileSettings(env: NodeJS.ProcessEnv = process.env): Dispatche
     database,
     taskManagers: integer(env, 'EDDY_TASK_MANAGERS', 1, 0, 1024),
     slotsPerTaskManager: integer(env, 'EDDY_SLOTS_PER_TASK_MANAGER', 4, 1, 1024),
+    authToken:
+      env.EDDY_AUTH_TOKEN !== undefined && env.EDDY_AUTH_TOKEN !== '' ? env.EDDY_AUTH_TOKEN : undefined,
+    maxBodyBytes: integer(env, 'EDDY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1, 2 ** 31 - 1),
+    savepointRoots: absolutePaths(env, 'EDDY_SAVEPOINT_ROOTS'),
   };
 }

@@ -7,7 +7,14 @@ import {
   JobNotFoundError,
   JobNotRunningError,
 } from '@eddy/runtime';
-import { InvalidJobIdError, UnsupportedTerminationModeError } from '../jobs/jobs.errors.js';
+import {
+  InvalidJobIdError,
+  InvalidQueryParameterError,
+  JobVertexNotFoundError,
+  UnsupportedTerminationModeError,
+} from '../jobs/jobs.errors.js';
+import { TaskManagerNotFoundError } from '../taskmanagers/taskmanagers.errors.js';
+import { OperationRequestError } from '../operations/operations.errors.js';
 
 interface HttpRequestLike {
   readonly method: string;
@@ -31,8 +38,11 @@ const JOB_NOT_FOUND = 'Job could not be found.';
 function answerFor(error: unknown, path: string): ErrorAnswer | undefined {
   if (error instanceof InvalidJobGraphError)
     return { status: HttpStatus.BAD_REQUEST, errors: [...error.problems] };
-  if (error instanceof UnsupportedTerminationModeError)
+  if (error instanceof UnsupportedTerminationModeError || error instanceof InvalidQueryParameterError)
     return { status: HttpStatus.BAD_REQUEST, errors: [error.message] };
+  if (error instanceof JobVertexNotFoundError || error instanceof TaskManagerNotFoundError)
+    return { status: HttpStatus.NOT_FOUND, errors: [error.message] };
+  if (error instanceof OperationRequestError) return { status: error.status, errors: [error.message] };
   if (error instanceof JobNotFoundError) return { status: HttpStatus.NOT_FOUND, errors: [JOB_NOT_FOUND] };
   if (error instanceof InvalidJobIdError)
     return { status: HttpStatus.NOT_FOUND, errors: [JOB_NOT_FOUND, error.message] };

@@ -24,6 +24,7 @@ export const ENGINE_SETTINGS = Symbol('ENGINE_SETTINGS');
 export class EngineService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(EngineService.name);
   private miniCluster: MiniCluster | undefined;
+  private miniClusterConfiguration: MiniClusterConfiguration | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,6 +43,7 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
     });
     await cluster.start();
     this.miniCluster = cluster;
+    this.miniClusterConfiguration = configuration;
     this.logger.log(
       `MiniCluster started: ${this.settings.taskManagers} TaskManager(s) × ${this.settings.slotsPerTaskManager} slot(s).`,
     );
@@ -58,6 +60,13 @@ export class EngineService implements OnModuleInit, OnApplicationShutdown {
   get cluster(): MiniCluster {
     if (this.miniCluster === undefined) throw new IllegalStateError('The engine has not started.');
     return this.miniCluster;
+  }
+
+  /** The configuration the MiniCluster was started with (TaskManagers, slots, cluster options). */
+  get clusterConfiguration(): MiniClusterConfiguration {
+    if (this.miniClusterConfiguration === undefined)
+      throw new IllegalStateError('The engine has not started.');
+    return this.miniClusterConfiguration;
   }
 
   get dispatcher(): Dispatcher {

@@ -17,3 +17,23 @@ export class UnsupportedTerminationModeError extends Error {
     );
   }
 }
+
+/** `:vertexid` names no vertex of the job (Flink answers 404). */
+export class JobVertexNotFoundError extends Error {
+  override readonly name = 'JobVertexNotFoundError';
+  constructor(readonly vertexId: string) {
+    super(`No vertex with ID '${vertexId}' exists.`);
+  }
+}
+
+/** A query parameter has a value the route cannot use. */
+export class InvalidQueryParameterError extends Error {
+  override readonly name = 'InvalidQueryParameterError';
+  constructor(
+    readonly parameter: string,
+    readonly value: string,
+    expected: string,
+  ) {
+    super(`Bad request, could not parse parameters: ${parameter}='${value}' is not ${expected}.`);
+  }
+}

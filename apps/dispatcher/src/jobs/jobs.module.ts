@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { JobDetailsController } from './job-details.controller.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
-@Module({ controllers: [JobsController], providers: [JobsService] })
+@Module({ controllers: [JobsController, JobDetailsController], providers: [JobsService] })
 export class JobsModule {}

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { JobAlreadyTerminalError, isGloballyTerminalState, jobGraphFromJson } from '@eddy/runtime';
-import type { ArchivedExecutionGraph, JobID, JobStatus, JobStatusMessage } from '@eddy/runtime';
+import type {
+  ArchivedExecutionGraph,
+  ArchivedExecutionJobVertexJson,
+  JobID,
+  JobResult,
+  JobStatus,
+  JobStatusMessage,
+  JobVertexID,
+} from '@eddy/runtime';
 import { EngineService } from '../engine/engine.service.js';
-import { UnsupportedTerminationModeError } from './jobs.errors.js';
+import { JobVertexNotFoundError, UnsupportedTerminationModeError } from './jobs.errors.js';
 
 /** Job submission, listing, inspection and cancellation on the engine's Dispatcher. */
 @Injectable()
@@ -49,5 +57,21 @@ export class JobsService {
     const status = await dispatcher.requestJobStatus(jobId);
     if (isGloballyTerminalState(status)) throw new JobAlreadyTerminalError(jobId, status);
     await dispatcher.cancelJob(jobId);
+  }
+
+  /** A vertex of the job as it is now or ended; JobVertexNotFoundError for an unknown vertex ID. */
+  async getVertex(jobId: JobID, vertexId: string): Promise<ArchivedExecutionJobVertexJson> {
+    const graph = await this.engine.dispatcher.requestJob(jobId);
+    const vertex = graph.getJobVertex(vertexId.toLowerCase() as JobVertexID);
+    if (vertex === undefined) throw new JobVertexNotFoundError(vertexId);
+    return vertex;
+  }
+
+  /** The job's result once it is globally terminal; undefined while it runs (JobNotFoundError if unknown). */
+  async getResultIfTerminal(jobId: JobID): Promise<JobResult | undefined> {
+    const dispatcher = this.engine.dispatcher;
+    const status = await dispatcher.requestJobStatus(jobId);
+    if (!isGloballyTerminalState(status)) return undefined;
+    return dispatcher.requestJobResult(jobId);
   }
 }

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.js';
 import type { DatabaseSettings } from '../../src/database/data-source.js';
+import type { DispatcherSettings } from '../../src/settings.js';
 
 /** PGlite always; real Postgres too when `DATABASE_URL` is set. */
 export const BACKENDS: readonly DatabaseSettings['kind'][] =
@@ -51,9 +52,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(database: DatabaseSettings): Promise<TestApp> {
+export async function startTestApp(
+  database: DatabaseSettings,
+  overrides: Partial<Omit<DispatcherSettings, 'database'>> = {},
+): Promise<TestApp> {
   const app = await createApp(
-    { restAddress: '127.0.0.1', restPort: 0, database, taskManagers: 1, slotsPerTaskManager: 4 },
+    {
+      restAddress: '127.0.0.1',
+      restPort: 0,
+      database,
+      taskManagers: 1,
+      slotsPerTaskManager: 4,
+      ...overrides,
+    },
     { logger: ['error'] },
   );
   await app.listen(0, '127.0.0.1');
