@@ -79,6 +79,12 @@ export class StandaloneCompletedCheckpointStore implements CompletedCheckpointSt
   }
 
   async shutdown(jobStatus: JobStatus, retentionPolicy: CheckpointRetentionPolicy): Promise<void> {
+    if (jobStatus === 'SUSPENDED') {
+      // A suspended job is recovered elsewhere from its checkpoints (Flink's
+      // DefaultCompletedCheckpointStore discards only on a globally terminal status).
+      this.checkpoints.length = 0;
+      return;
+    }
     const toDiscard = this.checkpoints.filter((cp) =>
       cp.shouldBeDiscardedOnShutdown(jobStatus, retentionPolicy),
     );

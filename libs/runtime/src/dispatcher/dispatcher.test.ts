@@ -32,6 +32,13 @@ class QuickTask extends AbstractInvokable {
   }
 }
 
+/** Runs until cancelled. */
+class IdleTask extends AbstractInvokable {
+  async invoke(): Promise<void> {
+    while (!this.isCanceled()) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 class BrokenTask extends AbstractInvokable {
   invoke(): Promise<void> {
     return Promise.reject(new EddyError('the user code broke'));
@@ -181,5 +188,28 @@ describe('Dispatcher', () => {
     expect(result.getApplicationStatus()).toBe('FAILED');
     expect(() => result.getJobExecutionResult()).toThrow(JobExecutionError);
     expect(() => result.getJobExecutionResult()).toThrow(/the user code broke/);
+  });
+
+  it('suspends running jobs on closeAsync({ suspend: true }): plans stay, no result or archive', async () => {
+    const { dispatcher, executionPlanStore, jobResultStore, executionGraphInfoStore, libraryCacheManager } =
+      await newDispatcher();
+    const statuses: JobStatus[] = [];
+    dispatcher.onJobStatusChange((_jobId, status) => statuses.push(status));
+    const jobGraph = job(IdleTask);
+    await dispatcher.submitJob(jobGraph);
+    for (let i = 0; i < 200 && (await dispatcher.requestJobStatus(jobGraph.getJobID())) !== 'RUNNING'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    const result = dispatcher.requestJobResult(jobGraph.getJobID());
+
+    await dispatcher.closeAsync({ suspend: true });
+
+    expect((await result).getApplicationStatus()).toBe('UNKNOWN');
+    expect(statuses.at(-1)).toBe(JobStatus.SUSPENDED);
+    expect(statuses).not.toContain(JobStatus.CANCELED);
+    expect(await executionPlanStore.getJobIds()).toEqual([jobGraph.getJobID()]);
+    expect(await jobResultStore.getJobResultEntry(jobGraph.getJobID())).toBeUndefined();
+    expect(await executionGraphInfoStore.get(jobGraph.getJobID())).toBeUndefined();
+    expect(libraryCacheManager.hasJob(jobGraph.getJobID())).toBe(false);
+    expect(dispatcher.getNumberOfRunningJobs()).toBe(0);
   });
 });

@@ -62,6 +62,8 @@ interface RunningJob {
   readonly submittedAt: number;
   jobMaster: JobMaster | undefined;
   cancelRequested: boolean;
+  /** Set by closeAsync({ suspend: true }): the job ends SUSPENDED and its stored records stay. */
+  suspendRequested: boolean;
   readonly result: Deferred<JobResult>;
 }
 
@@ -119,6 +121,7 @@ export class Dispatcher {
       submittedAt: this.services.clock.absoluteTimeMillis(),
       jobMaster: undefined,
       cancelRequested: false,
+      suspendRequested: false,
       result: deferred<JobResult>(),
     };
     this.running.set(jobId, job);
@@ -138,8 +141,9 @@ export class Dispatcher {
     const jobId = job.jobGraph.getJobID();
     let jobMaster: JobMaster;
     try {
-      if (job.cancelRequested) {
-        await this.jobReachedTerminalState(job, this.sparseArchive(job, JobStatus.CANCELED));
+      if (job.suspendRequested || job.cancelRequested) {
+        const state = job.suspendRequested ? JobStatus.SUSPENDED : JobStatus.CANCELED;
+        await this.jobReachedTerminalState(job, this.sparseArchive(job, state));
         return;
       }
       jobMaster = new JobMaster(job.jobGraph, {
@@ -169,7 +173,8 @@ export class Dispatcher {
     try {
       await jobMaster.start();
       // The user may have cancelled while the JobMaster started.
-      if (isCancelRequested(job)) await jobMaster.cancel();
+      if (isSuspendRequested(job)) await jobMaster.suspend();
+      else if (isCancelRequested(job)) await jobMaster.cancel();
     } catch (error) {
       // A JobMaster that could not start has nothing to restart: the job fails.
       jobMaster.getScheduler().handleGlobalFailure(
@@ -201,6 +206,17 @@ export class Dispatcher {
   private async jobReachedTerminalState(job: RunningJob, archived: ArchivedExecutionGraph): Promise<void> {
     const jobId = job.jobGraph.getJobID();
     const result = JobResult.fromArchivedExecutionGraph(archived);
+    if (archived.getState() === JobStatus.SUSPENDED) {
+      // Locally terminal only: the stored plan stays and no result or archive is written, so a
+      // Dispatcher started on the same stores recovers the job.
+      this.services.libraryCacheManager.unregisterJob(jobId);
+      this.running.delete(jobId);
+      if (job.jobMaster === undefined) {
+        this.notify(jobId, archived.getState(), archived.getStatusTimestamp(archived.getState()));
+      }
+      job.result.resolve(result);
+      return;
+    }
     // Until its records are stored, the ended job is answered from memory, so nothing is lost
     // when a store fails; storing is retried with a growing delay.
     this.unpersisted.set(jobId, { archived, result });
@@ -338,12 +354,21 @@ export class Dispatcher {
     return job.jobMaster;
   }
 
-  /** Cancels every running job and waits until they ended. */
-  async closeAsync(): Promise<void> {
+  /**
+   * Cancels every running job and waits until they ended. With `suspend`, the jobs end SUSPENDED
+   * instead (Flink's Dispatcher on losing leadership): their stored plans stay and no result or
+   * archive is written, so a Dispatcher started later on the same stores can recover them.
+   */
+  async closeAsync(options: { readonly suspend?: boolean } = {}): Promise<void> {
     const jobs = [...this.running.values()];
     for (const job of jobs) {
-      job.cancelRequested = true;
-      if (job.jobMaster !== undefined) await job.jobMaster.cancel();
+      if (options.suspend === true) {
+        job.suspendRequested = true;
+        if (job.jobMaster !== undefined) await job.jobMaster.suspend();
+      } else {
+        job.cancelRequested = true;
+        if (job.jobMaster !== undefined) await job.jobMaster.cancel();
+      }
     }
     await Promise.all(jobs.map((job) => job.result.promise));
   }
@@ -371,6 +396,10 @@ export class Dispatcher {
 
 function isCancelRequested(job: RunningJob): boolean {
   return job.cancelRequested;
+}
+
+function isSuspendRequested(job: RunningJob): boolean {
+  return job.suspendRequested;
 }
 
 function asError(error: unknown): Error {

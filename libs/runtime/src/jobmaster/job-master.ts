@@ -229,6 +229,12 @@ export class JobMaster implements JobMasterGateway {
     return Promise.resolve(Acknowledge.get());
   }
 
+  /** Ends the job SUSPENDED (locally terminal; it stays recoverable). */
+  suspend(): Promise<Acknowledge> {
+    this.scheduler.suspend();
+    return Promise.resolve(Acknowledge.get());
+  }
+
   /** Cancels the job if it still runs and waits for its end. */
   async closeAsync(): Promise<void> {
     this.scheduler.cancel();

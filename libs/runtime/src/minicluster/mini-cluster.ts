@@ -193,11 +193,14 @@ export class MiniCluster {
     return this.taskExecutors;
   }
 
-  /** Cancels running jobs, waits for them, then stops TaskExecutors, ResourceManager and RPC. */
-  async closeAsync(): Promise<void> {
+  /**
+   * Cancels running jobs (with `suspendJobs`: suspends them, keeping them recoverable from the
+   * stores), waits for them, then stops TaskExecutors, ResourceManager and RPC.
+   */
+  async closeAsync(options: { readonly suspendJobs?: boolean } = {}): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    await this.dispatcher?.closeAsync();
+    await this.dispatcher?.closeAsync({ suspend: options.suspendJobs === true });
     await Promise.all(this.taskExecutors.map((te) => te.closeAsync()));
     await this.resourceManager?.closeAsync();
     await Promise.all(this.rpcServices.map((service) => service.closeAsync()));

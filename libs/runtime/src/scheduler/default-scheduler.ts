@@ -91,6 +91,8 @@ export class DefaultScheduler implements SchedulerNG {
   /** Where each deployed, non-terminal attempt runs. */
   private readonly deployedTo = new Map<Execution, TaskExecutorGateway>();
   private nonTerminalExecutions: number;
+  /** Set by suspend(): the cancelled job ends SUSPENDED instead of CANCELED. */
+  private suspending = false;
   private finishedVertices = 0;
   private readonly checkpointing: JobCheckpointing | undefined;
   /** The state each vertex about to be deployed restores (set per deployed region). */
@@ -444,6 +446,30 @@ export class DefaultScheduler implements SchedulerNG {
     this.checkJobTermination();
   }
 
+  /**
+   * Stops the job without ending it globally (Flink's suspend): its tasks are cancelled as by
+   * cancel(), but the job ends SUSPENDED (terminal for this JobMaster only), so another JobMaster
+   * may recover it and its completed checkpoints are kept.
+   */
+  suspend(): void {
+    const state = this.graph.getState();
+    if (state === JobStatus.CANCELLING) {
+      this.suspending = true;
+      this.checkJobTermination();
+      return;
+    }
+    if (
+      state !== JobStatus.CREATED &&
+      state !== JobStatus.RUNNING &&
+      state !== JobStatus.RESTARTING &&
+      state !== JobStatus.FAILING
+    ) {
+      return;
+    }
+    this.suspending = true;
+    this.cancel();
+  }
+
   private cancelAllExecutions(): void {
     for (const vertex of this.graph.getAllExecutionVertices())
       void this.cancelExecution(vertex.getCurrentExecutionAttempt());
@@ -487,7 +513,10 @@ export class DefaultScheduler implements SchedulerNG {
     } else if (state === JobStatus.FAILING && this.nonTerminalExecutions === 0) {
       this.graph.transitionState(JobStatus.FAILING, JobStatus.FAILED);
     } else if (state === JobStatus.CANCELLING && this.nonTerminalExecutions === 0) {
-      this.graph.transitionState(JobStatus.CANCELLING, JobStatus.CANCELED);
+      this.graph.transitionState(
+        JobStatus.CANCELLING,
+        this.suspending ? JobStatus.SUSPENDED : JobStatus.CANCELED,
+      );
     } else {
       return;
     }
