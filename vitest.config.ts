@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 const alias = {
   '@eddy/runtime': fileURLToPath(new URL('./libs/runtime/src/index.ts', import.meta.url)),
   '@eddy/migrations': fileURLToPath(new URL('./migrations/index.ts', import.meta.url)),
+  '@eddy/client': fileURLToPath(new URL('./libs/client/src/index.ts', import.meta.url)),
 };
 
 export default defineConfig({

@@ -28,6 +28,12 @@
  *    without checkpointing, alternating with it in the same run. Each run must succeed with every
  *    record into the reducer, and each checkpointed run must complete at least one checkpoint (the
  *    counts are in the row's name). Target: ≥ 90 % of the baseline.
+ * 5. rest.bench.ts — the Dispatcher's REST service in-process (its build, PGlite in a temp folder,
+ *    127.0.0.1, ephemeral port): `GET /jobs/overview` with 1,000 stored trivial jobs under
+ *    autocannon (10 connections, 5 s) → req/s and p99, next to a bare Node `http` server answering
+ *    the same body loaded the same way; targets ≥ 2,000 req/s, p99 ≤ 50 ms. Submission → FINISHED
+ *    of a trivial job over REST (POST, then status every 2 ms), median of 50 after 5 warm-ups, next
+ *    to the same job on the service's MiniCluster directly; target ≤ 150 ms.
  */
 import { availableParallelism } from 'node:os';
 
@@ -36,6 +42,7 @@ import { runExecutionGraphBench } from './execution-graph.bench.js';
 import type { BenchResult } from './harness.js';
 import { formatTable } from './harness.js';
 import { runHashExchangeBench } from './hash-exchange.bench.js';
+import { runRestBenchmarks } from './rest.bench.js';
 import { runStateBenchmarks } from './state.bench.js';
 
 function log(line: string): void {
@@ -73,6 +80,8 @@ async function main(): Promise<void> {
   }
   console.log('\ncheckpoint overhead (keyed job):');
   results.push(...(await runCheckpointOverheadBench(log)));
+  console.log('\nREST service (Dispatcher, in-process):');
+  results.push(...(await runRestBenchmarks(log)));
 
   console.log('\nratio = figure / baseline\n');
   console.log(

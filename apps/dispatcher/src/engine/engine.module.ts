@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { ENGINE_SETTINGS, EngineService } from './engine.service.js';
 import type { EngineSettings } from './engine.service.js';
+import { JobRecoveryService } from './job-recovery.service.js';
 
 /** Adapts the engine (`@eddy/runtime`) to Nest: the one place that owns the MiniCluster. */
 @Module({})
@@ -10,7 +11,7 @@ export class EngineModule {
     return {
       module: EngineModule,
       global: true,
-      providers: [{ provide: ENGINE_SETTINGS, useValue: settings }, EngineService],
+      providers: [{ provide: ENGINE_SETTINGS, useValue: settings }, JobRecoveryService, EngineService],
       exports: [EngineService],
     };
   }

@@ -10,7 +10,7 @@ import { JobIdsWithStatusOverviewDto, JobStatusInfoDto } from './dto/job-status.
 import { JobSubmitResponseBodyDto } from './dto/job-submit-response-body.dto.js';
 import { MultipleJobsDetailsDto } from './dto/multiple-jobs-details.dto.js';
 import { ParseJobIdPipe } from './job-id.pipe.js';
-import { toJobDetails, toJobDetailsInfo, toJobIdWithStatus } from './jobs.mapper.js';
+import { toJobDetailsInfo, toJobIdWithStatus } from './jobs.mapper.js';
 import { JobsService } from './jobs.service.js';
 
 const JOB_GRAPH_SCHEMA: SchemaObject = {
@@ -45,8 +45,7 @@ export class JobsController {
   @ApiOperation({ summary: 'An overview of every job (Flink’s JobDetails).' })
   @ApiOkResponse({ type: MultipleJobsDetailsDto })
   async overview(): Promise<ResponseBody<MultipleJobsDetailsDto>> {
-    const now = Date.now();
-    return { jobs: (await this.jobs.listJobGraphs()).map((graph) => toJobDetails(graph, now)) };
+    return { jobs: await this.jobs.listJobDetails(Date.now()) };
   }
 
   @Post()
