@@ -25,8 +25,10 @@ import { jobGraphFromJson } from '@eddy/runtime';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 
-import { createApp } from '../apps/dispatcher/dist/app.js';
-import { EngineService } from '../apps/dispatcher/dist/engine/engine.service.js';
+// Types from the sources; code from the build (tsx cannot run Nest's decorators), loaded at run time
+// so that linting and typechecking never depend on a build.
+import type * as AppModule from '../apps/dispatcher/src/app.js';
+import type * as EngineServiceModule from '../apps/dispatcher/src/engine/engine.service.js';
 import type { BenchResult } from './harness.js';
 import { formatMs, formatRatio, median } from './harness.js';
 
@@ -153,7 +155,13 @@ function loadCheck(figures: LoadFigures): string {
     : `${figures.non2xx} non-2xx, ${figures.errors} errors`;
 }
 
+const DISPATCHER_DIST = new URL('../apps/dispatcher/dist/', import.meta.url);
+
 export async function runRestBenchmarks(log: (line: string) => void): Promise<BenchResult[]> {
+  const { createApp } = (await import(new URL('app.js', DISPATCHER_DIST).href)) as typeof AppModule;
+  const { EngineService } = (await import(
+    new URL('engine/engine.service.js', DISPATCHER_DIST).href
+  )) as typeof EngineServiceModule;
   const dataDir = await mkdtemp(join(tmpdir(), 'eddy-bench-rest-'));
   const app = await createApp(
     {
